@@ -1,0 +1,22 @@
+#pragma once
+
+#include "neuvo/core/messages.hpp"
+#include "neuvo/protocol/messages.hpp"
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace neuvo::protocol {
+
+// Turns one text frame from a client or an advisor into a message, or says precisely what is
+// wrong with it. Unknown extra fields are ignored so that later minor versions stay compatible.
+std::variant<Inbound, DecodeError> decode_inbound(std::string_view frame);
+
+// Frames the server sends. Each returns one compact JSON text.
+std::string encode(const core::Outbound& message);
+std::string encode(const Welcome& welcome);
+std::string encode_error(const std::string& code, const std::string& reason,
+                         const std::string& ref = {});
+
+} // namespace neuvo::protocol

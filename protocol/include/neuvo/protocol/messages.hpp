@@ -1,0 +1,72 @@
+#pragma once
+
+#include "neuvo/core/messages.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace neuvo::protocol {
+
+// The WebSocket subprotocol a peer must offer; the version changes on any incompatible change.
+inline constexpr const char* subprotocol = "neuvo.v1";
+
+// ---- Messages peers send to the server (see PROTOCOL.md) ----
+
+struct RequestAdvisor {
+    std::string id;
+    std::string language;
+    std::string home; // municipality code; empty when the client did not say
+};
+
+struct SendText {
+    std::string id;
+    std::string conversation;
+    std::string text;
+};
+
+struct Acknowledge {
+    std::string conversation;
+    std::uint64_t seq = 0;
+};
+
+struct EndConversation {
+    std::string id;
+    std::string conversation;
+};
+
+struct SetPresence {
+    std::string id;
+    core::Presence status = core::Presence::away;
+    std::optional<int> capacity;
+};
+
+using Inbound = std::variant<RequestAdvisor, SendText, Acknowledge, EndConversation, SetPresence>;
+
+// A frame that could not be turned into an Inbound; `code` is one of PROTOCOL.md's error codes.
+struct DecodeError {
+    std::string code;
+    std::string reason;
+    std::string ref; // the frame's "id", when one could be read
+};
+
+// ---- The first message on every connection, built by the shell ----
+
+struct WelcomeAdvisor {
+    std::string name;
+    std::string point_id;
+    std::string point_name;
+    std::vector<std::string> languages;
+};
+
+struct Welcome {
+    core::Role role = core::Role::client;
+    std::vector<core::Language> languages;
+    std::vector<core::Municipality> municipalities;
+    std::size_t max_text_bytes = 0;
+    std::optional<WelcomeAdvisor> advisor; // only on the advisor endpoint
+};
+
+} // namespace neuvo::protocol

@@ -1,0 +1,212 @@
+#include "neuvo/protocol/schema.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <initializer_list>
+#include <string_view>
+#include <vector>
+
+namespace neuvo::protocol {
+namespace {
+
+enum class Kind { string, identifier, count, positive, boolean, object, array, enumeration };
+
+struct Field {
+    std::string_view name;
+    Kind kind;
+    bool required;
+    std::initializer_list<std::string_view> allowed = {}; // for Kind::enumeration
+};
+
+struct MessageSchema {
+    Direction direction;
+    std::string_view type;
+    std::vector<Field> fields;
+};
+
+// Sender-chosen ids are short printable strings; the limit keeps dedup tables small.
+constexpr std::size_t max_id_length = 128;
+
+const std::vector<MessageSchema>& schemas() {
+    static const std::vector<MessageSchema> table = {
+        // ---- to the server ----
+        {Direction::to_server,
+         "request",
+         {{"id", Kind::identifier, true},
+          {"language", Kind::string, true},
+          {"home", Kind::string, false}}},
+        {Direction::to_server,
+         "message",
+         {{"id", Kind::identifier, true},
+          {"conversation", Kind::string, true},
+          {"text", Kind::string, true}}},
+        {Direction::to_server, "ack", {{"conversation", Kind::string, true}, {"seq", Kind::count, true}}},
+        {Direction::to_server,
+         "end",
+         {{"id", Kind::identifier, true}, {"conversation", Kind::string, true}}},
+        {Direction::to_server,
+         "presence",
+         {{"id", Kind::identifier, true},
+          {"status", Kind::enumeration, true, {"available", "away"}},
+          {"capacity", Kind::positive, false}}},
+        // ---- to clients and advisors ----
+        {Direction::to_peer,
+         "welcome",
+         {{"protocol", Kind::string, true},
+          {"role", Kind::enumeration, true, {"client", "advisor"}},
+          {"languages", Kind::array, true},
+          {"municipalities", Kind::array, true},
+          {"limits", Kind::object, true},
+          {"advisor", Kind::object, false}}},
+        {Direction::to_peer,
+         "queued",
+         {{"request", Kind::identifier, true},
+          {"language", Kind::string, true},
+          {"position", Kind::positive, true},
+          {"advisors_signed_in", Kind::count, true}}},
+        {Direction::to_peer,
+         "conversation_started",
+         {{"conversation", Kind::string, true},
+          {"request", Kind::identifier, false},
+          {"language", Kind::string, true},
+          {"home", Kind::string, true},
+          {"tier", Kind::enumeration, true, {"own-point", "region", "partner", "national"}},
+          {"advisor", Kind::object, true}}},
+        {Direction::to_peer,
+         "message",
+         {{"conversation", Kind::string, true},
+          {"seq", Kind::positive, true},
+          {"id", Kind::identifier, true},
+          {"from", Kind::enumeration, true, {"client", "advisor"}},
+          {"author", Kind::string, false},
+          {"text", Kind::string, true},
+          {"sent_at", Kind::string, true}}},
+        {Direction::to_peer,
+         "accepted",
+         {{"id", Kind::identifier, true},
+          {"conversation", Kind::string, true},
+          {"seq", Kind::positive, true},
+          {"duplicate", Kind::boolean, true}}},
+        {Direction::to_peer,
+         "conversation_ended",
+         {{"conversation", Kind::string, true},
+          {"seq", Kind::positive, true},
+          {"reason",
+           Kind::enumeration,
+           true,
+           {"client", "advisor", "client_disconnected", "advisor_disconnected"}}}},
+        {Direction::to_peer,
+         "presence",
+         {{"status", Kind::enumeration, true, {"available", "away"}},
+          {"capacity", Kind::positive, true},
+          {"active", Kind::count, true}}},
+        {Direction::to_peer,
+         "error",
+         {{"code", Kind::string, true}, {"reason", Kind::string, true}, {"ref", Kind::string, false}}},
+    };
+    return table;
+}
+
+const char* kind_description(Kind kind) {
+    switch (kind) {
+    case Kind::string:
+        return "a string";
+    case Kind::identifier:
+        return "a non-empty string of at most 128 characters";
+    case Kind::count:
+        return "a non-negative integer";
+    case Kind::positive:
+        return "a positive integer";
+    case Kind::boolean:
+        return "true or false";
+    case Kind::object:
+        return "an object";
+    case Kind::array:
+        return "an array";
+    case Kind::enumeration:
+        return "one of the listed values";
+    }
+    return "a valid value";
+}
+
+bool fits(const nlohmann::json& value, const Field& field) {
+    switch (field.kind) {
+    case Kind::string:
+        return value.is_string();
+    case Kind::identifier: {
+        if (!value.is_string())
+            return false;
+        const auto& text = value.get_ref<const std::string&>();
+        return !text.empty() && text.size() <= max_id_length;
+    }
+    case Kind::count:
+        return value.is_number_unsigned() || (value.is_number_integer() && value.get<std::int64_t>() >= 0);
+    case Kind::positive:
+        return (value.is_number_unsigned() && value.get<std::uint64_t>() > 0) ||
+               (value.is_number_integer() && value.get<std::int64_t>() > 0);
+    case Kind::boolean:
+        return value.is_boolean();
+    case Kind::object:
+        return value.is_object();
+    case Kind::array:
+        return value.is_array();
+    case Kind::enumeration:
+        return value.is_string() &&
+               std::find(field.allowed.begin(), field.allowed.end(),
+                         value.get_ref<const std::string&>()) != field.allowed.end();
+    }
+    return false;
+}
+
+std::string allowed_list(const Field& field) {
+    std::string list;
+    for (auto value : field.allowed) {
+        if (!list.empty())
+            list += ", ";
+        list += '"';
+        list += value;
+        list += '"';
+    }
+    return list;
+}
+
+} // namespace
+
+std::optional<SchemaViolation> validate(const nlohmann::json& message, Direction direction) {
+    if (!message.is_object())
+        return SchemaViolation{"bad_json", "a message must be a JSON object"};
+    auto type_it = message.find("type");
+    if (type_it == message.end())
+        return SchemaViolation{"missing_field", "field \"type\" is required"};
+    if (!type_it->is_string())
+        return SchemaViolation{"invalid_field", "field \"type\" must be a string"};
+    const auto& type = type_it->get_ref<const std::string&>();
+
+    auto schema = std::find_if(schemas().begin(), schemas().end(), [&](const MessageSchema& s) {
+        return s.direction == direction && s.type == type;
+    });
+    if (schema == schemas().end())
+        return SchemaViolation{"unknown_type", "unknown message type \"" + type + "\""};
+
+    for (const auto& field : schema->fields) {
+        auto it = message.find(std::string(field.name));
+        if (it == message.end() || it->is_null()) {
+            if (field.required)
+                return SchemaViolation{"missing_field", "field \"" + std::string(field.name) +
+                                                            "\" is required in \"" + type + "\""};
+            continue;
+        }
+        if (!fits(*it, field)) {
+            std::string expected = field.kind == Kind::enumeration
+                                       ? "one of " + allowed_list(field)
+                                       : kind_description(field.kind);
+            return SchemaViolation{"invalid_field", "field \"" + std::string(field.name) +
+                                                        "\" must be " + expected};
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace neuvo::protocol

@@ -1,0 +1,76 @@
+// neuvo-server: the advisory chat server and its administration commands.
+
+#include "admin_commands.hpp"
+#include "command_line.hpp"
+
+#include "neuvo/config/server_config.hpp"
+#include "neuvo/net/server.hpp"
+#include "neuvo/store/store.hpp"
+
+#include <filesystem>
+#include <iostream>
+
+namespace {
+
+constexpr const char* usage = R"(usage:
+  neuvo-server --config FILE                 start the server
+  neuvo-server --config FILE --check-config  validate the configuration and exit
+  neuvo-server --config FILE admin add --login L --name N --point P --languages fi,ar
+                                       [--role advisor] --password-stdin
+  neuvo-server --config FILE admin list
+  neuvo-server --config FILE admin disable|enable --login L
+  neuvo-server --config FILE demo-advisors   create demo advisors and print their sign-in
+)";
+
+int serve(const neuvo::config::ServerConfig& config) {
+    std::filesystem::create_directories(config.database.parent_path());
+    neuvo::store::Store store(config.database.string(), config.limits.session_lifetime);
+    neuvo::net::Server server(config, store);
+    auto port = server.bind();
+    // Tests and scripts wait for this line; with port 0 it is the only way to learn the port.
+    std::cout << "listening on https://" << config.listen.address << ":" << port << std::endl;
+    server.run();
+    store.flush();
+    std::cout << "stopped" << std::endl;
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    try {
+        auto line = neuvo::app::CommandLine::parse(argc, argv, {"check-config", "password-stdin",
+                                                                "help"});
+        if (line.has("help")) {
+            std::cout << usage;
+            return 0;
+        }
+        auto config = neuvo::config::load_config(line.required("config"));
+        if (line.has("check-config")) {
+            std::cout << "configuration OK: " << config.network.points.size() << " points, "
+                      << config.network.languages.size() << " languages, "
+                      << config.network.municipalities.size() << " municipalities\n";
+            return 0;
+        }
+        if (line.words.empty())
+            return serve(config);
+        if (line.words.front() == "admin") {
+            std::filesystem::create_directories(config.database.parent_path());
+            return neuvo::app::run_admin_command(line, config, std::cin, std::cout);
+        }
+        if (line.words.front() == "demo-advisors") {
+            std::filesystem::create_directories(config.database.parent_path());
+            return neuvo::app::create_demo_advisors(config, std::cout);
+        }
+        throw neuvo::app::UsageError("unknown command \"" + line.words.front() + "\"");
+    } catch (const neuvo::app::UsageError& error) {
+        std::cerr << "neuvo: " << error.what() << "\n" << usage;
+        return 2;
+    } catch (const neuvo::config::ConfigError& error) {
+        std::cerr << "neuvo: configuration error: " << error.what() << "\n";
+        return 2;
+    } catch (const std::exception& error) {
+        std::cerr << "neuvo: " << error.what() << "\n";
+        return 1;
+    }
+}

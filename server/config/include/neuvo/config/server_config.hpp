@@ -1,0 +1,55 @@
+#pragma once
+
+#include "neuvo/core/service_network.hpp"
+#include "neuvo/core/switchboard.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace neuvo::config {
+
+// A configuration that cannot be used. The message names the field and what was expected, e.g.
+// `points[2].municipality: expected a code listed in "municipalities", got "999"`.
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct Endpoint {
+    std::string address;
+    unsigned short port = 0; // 0: any free port (tests)
+};
+
+struct Limits {
+    std::size_t max_frame_bytes = 64 * 1024;      // larger WebSocket frames close with 1009
+    std::size_t max_send_queue_bytes = 1024 * 1024; // a peer that stops reading is closed past it
+    std::size_t max_connections = 20000;
+    std::size_t max_http_body_bytes = 16 * 1024;
+    std::chrono::seconds session_lifetime = std::chrono::hours(12);
+    std::chrono::seconds idle_timeout = std::chrono::seconds(60);
+};
+
+struct ServerConfig {
+    Endpoint listen; // HTTPS and WSS
+    std::optional<Endpoint> plain_http; // only behind a proxy that terminates TLS
+    std::filesystem::path certificate;
+    std::filesystem::path private_key;
+    std::filesystem::path database;
+    std::filesystem::path document_root;
+    unsigned threads = 0; // 0: one per core
+    Limits limits;
+    core::Policy policy;
+    core::ServiceNetwork network;
+};
+
+// Reads and validates a configuration file. Relative paths in it are relative to the file.
+ServerConfig load_config(const std::filesystem::path& path);
+
+// Validates configuration text; `base` resolves relative paths. Throws ConfigError.
+ServerConfig parse_config(const std::string& text, const std::filesystem::path& base);
+
+} // namespace neuvo::config

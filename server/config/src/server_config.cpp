@@ -1,0 +1,287 @@
+#include "neuvo/config/server_config.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace neuvo::config {
+namespace {
+
+using nlohmann::json;
+
+// A JSON value together with where it sits in the file, so that every error can name the field.
+class Field {
+public:
+    Field(const json& value, std::string path) : value_(value), path_(std::move(path)) {}
+
+    const std::string& path() const { return path_; }
+    const json& value() const { return value_; }
+
+    [[noreturn]] void fail(const std::string& expected) const {
+        std::string got = value_.is_null() ? "nothing" : value_.dump();
+        if (got.size() > 60)
+            got = got.substr(0, 57) + "...";
+        throw ConfigError(path_ + ": expected " + expected + ", got " + got);
+    }
+
+    bool has(const char* key) const {
+        return value_.is_object() && value_.contains(key) && !value_.at(key).is_null();
+    }
+
+    Field at(const char* key) const {
+        if (!value_.is_object())
+            fail("an object");
+        static const json missing;
+        auto it = value_.find(key);
+        return Field(it == value_.end() ? missing : *it, join(key));
+    }
+
+    std::vector<Field> items(bool allow_empty = false) const {
+        if (!value_.is_array() || (!allow_empty && value_.empty()))
+            fail(allow_empty ? "an array" : "a non-empty array");
+        std::vector<Field> result;
+        for (std::size_t i = 0; i < value_.size(); ++i)
+            result.emplace_back(value_[i], path_ + "[" + std::to_string(i) + "]");
+        return result;
+    }
+
+    std::string text() const {
+        if (!value_.is_string() || value_.get_ref<const std::string&>().empty())
+            fail("a non-empty string");
+        return value_.get<std::string>();
+    }
+
+    std::int64_t integer(std::int64_t min, std::int64_t max) const {
+        if (!value_.is_number_integer() || value_.get<std::int64_t>() < min ||
+            value_.get<std::int64_t>() > max)
+            fail("an integer from " + std::to_string(min) + " to " + std::to_string(max));
+        return value_.get<std::int64_t>();
+    }
+
+    bool boolean() const {
+        if (!value_.is_boolean())
+            fail("true or false");
+        return value_.get<bool>();
+    }
+
+private:
+    std::string join(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
+
+    const json& value_;
+    std::string path_;
+};
+
+std::filesystem::path resolve(const std::filesystem::path& base, const std::string& value) {
+    std::filesystem::path path(value);
+    return path.is_absolute() ? path : (base / path).lexically_normal();
+}
+
+std::filesystem::path existing_file(const Field& field, const std::filesystem::path& base) {
+    auto path = resolve(base, field.text());
+    if (!std::filesystem::is_regular_file(path))
+        throw ConfigError(field.path() + ": expected a readable file, but " + path.string() +
+                          " does not exist");
+    return path;
+}
+
+Endpoint endpoint(const Field& field) {
+    return Endpoint{field.at("address").text(),
+                    static_cast<unsigned short>(field.at("port").integer(0, 65535))};
+}
+
+bool valid_language_tag(const std::string& tag) {
+    // BCP-47 primary subtag (2-3 lowercase letters), optionally followed by subtags.
+    std::size_t letters = 0;
+    while (letters < tag.size() && tag[letters] >= 'a' && tag[letters] <= 'z')
+        ++letters;
+    if (letters < 2 || letters > 3)
+        return false;
+    return letters == tag.size() || tag[letters] == '-';
+}
+
+int minute_of_day(const Field& field) {
+    const auto text = field.text();
+    int hours = -1;
+    int minutes = -1;
+    char colon = 0;
+    std::istringstream in(text);
+    if (text.size() != 5 || !(in >> hours >> colon >> minutes) || colon != ':' || hours < 0 ||
+        hours > 24 || minutes < 0 || minutes > 59 || (hours == 24 && minutes != 0))
+        field.fail("a time \"HH:MM\"");
+    return hours * 60 + minutes;
+}
+
+int weekday(const Field& field) {
+    static const char* names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    const auto text = field.text();
+    for (int i = 0; i < 7; ++i)
+        if (text == names[i])
+            return i + 1;
+    field.fail("a weekday: mon, tue, wed, thu, fri, sat or sun");
+}
+
+void read_limits(const Field& field, ServerConfig& config) {
+    auto& limits = config.limits;
+    auto& policy = config.policy;
+    if (field.has("max_frame_bytes"))
+        limits.max_frame_bytes = field.at("max_frame_bytes").integer(1024, 16 * 1024 * 1024);
+    if (field.has("max_send_queue_bytes"))
+        limits.max_send_queue_bytes =
+            field.at("max_send_queue_bytes").integer(64 * 1024, 256 * 1024 * 1024);
+    if (field.has("max_connections"))
+        limits.max_connections = field.at("max_connections").integer(1, 10'000'000);
+    if (field.has("session_lifetime_minutes"))
+        limits.session_lifetime =
+            std::chrono::minutes(field.at("session_lifetime_minutes").integer(1, 60 * 24 * 30));
+    if (field.has("idle_timeout_seconds"))
+        limits.idle_timeout =
+            std::chrono::seconds(field.at("idle_timeout_seconds").integer(5, 3600));
+    if (field.has("max_text_bytes"))
+        policy.max_text_bytes = field.at("max_text_bytes").integer(1, 1024 * 1024);
+    if (field.has("max_capacity"))
+        policy.max_capacity = static_cast<int>(field.at("max_capacity").integer(1, 100));
+    if (field.has("default_capacity"))
+        policy.default_capacity =
+            static_cast<int>(field.at("default_capacity").integer(1, policy.max_capacity));
+    if (policy.max_text_bytes + 1024 > limits.max_frame_bytes)
+        throw ConfigError(field.path() +
+                          ".max_text_bytes: expected at least 1024 bytes less than "
+                          "max_frame_bytes, so that a full message fits in a frame");
+}
+
+void read_languages(const Field& field, core::ServiceNetwork& network) {
+    std::set<std::string> seen;
+    for (const auto& item : field.items()) {
+        core::Language language;
+        language.tag = item.at("tag").text();
+        if (!valid_language_tag(language.tag))
+            item.at("tag").fail("a BCP-47 language tag such as \"ar\" or \"prs\"");
+        if (!seen.insert(language.tag).second)
+            item.at("tag").fail("a tag not listed before");
+        language.autonym = item.at("autonym").text();
+        auto dir = item.at("dir").text();
+        if (dir != "ltr" && dir != "rtl")
+            item.at("dir").fail("\"ltr\" or \"rtl\"");
+        language.right_to_left = dir == "rtl";
+        network.languages.push_back(std::move(language));
+    }
+}
+
+void read_municipalities(const Field& field, core::ServiceNetwork& network) {
+    std::set<std::string> seen;
+    for (const auto& item : field.items()) {
+        core::Municipality municipality;
+        municipality.code = item.at("code").text();
+        if (municipality.code == "other" || municipality.code == "unknown" ||
+            municipality.code == "abroad")
+            item.at("code").fail("a municipality code (\"other\", \"unknown\" and \"abroad\" are "
+                                 "reserved)");
+        if (!seen.insert(municipality.code).second)
+            item.at("code").fail("a code not listed before");
+        municipality.name = item.at("name").text();
+        if (item.has("region"))
+            municipality.region = item.at("region").text();
+        network.municipalities.push_back(std::move(municipality));
+    }
+}
+
+void read_points(const Field& field, core::ServiceNetwork& network) {
+    std::set<std::string> seen;
+    for (const auto& item : field.items()) {
+        core::Point point;
+        point.id = item.at("id").text();
+        if (!seen.insert(point.id).second)
+            item.at("id").fail("an id not listed before");
+        point.municipality = item.at("municipality").text();
+        if (!network.find_municipality(point.municipality))
+            item.at("municipality").fail("a code listed in \"municipalities\"");
+        point.name = item.at("name").text();
+        for (const auto& language : item.at("languages").items()) {
+            auto tag = language.text();
+            if (!network.find_language(tag))
+                language.fail("a tag listed in \"languages\"");
+            point.languages.push_back(core::LanguageOffer{tag, {}});
+        }
+        if (item.has("serves"))
+            for (const auto& served : item.at("serves").items(true)) {
+                auto code = served.text();
+                if (!network.find_municipality(code))
+                    served.fail("a code listed in \"municipalities\"");
+                point.serves_municipalities.push_back(code);
+            }
+        if (item.has("national_pool"))
+            point.national_pool = item.at("national_pool").boolean();
+        if (item.has("schedules")) {
+            auto schedules = item.at("schedules");
+            if (!schedules.value().is_object())
+                schedules.fail("an object from language tag to weekly slots");
+            for (const auto& [tag, slots] : schedules.value().items()) {
+                Field slots_field(slots, schedules.path() + "." + tag);
+                auto offer = std::find_if(point.languages.begin(), point.languages.end(),
+                                          [&](const auto& o) { return o.language == tag; });
+                if (offer == point.languages.end())
+                    slots_field.fail("a schedule only for a language the point lists");
+                for (const auto& slot : slots_field.items()) {
+                    int from = minute_of_day(slot.at("from"));
+                    int to = minute_of_day(slot.at("to"));
+                    if (to <= from)
+                        slot.at("to").fail("a time later than \"from\"");
+                    for (const auto& day : slot.at("days").items())
+                        offer->schedule.push_back(core::ScheduleSlot{weekday(day), from, to});
+                }
+            }
+        }
+        network.points.push_back(std::move(point));
+    }
+}
+
+} // namespace
+
+ServerConfig parse_config(const std::string& text, const std::filesystem::path& base) {
+    json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (document.is_discarded())
+        throw ConfigError("the configuration is not valid JSON");
+    Field root(document, "");
+    if (!document.is_object())
+        root.fail("a JSON object at the top level");
+
+    ServerConfig config;
+    config.listen = endpoint(root.at("listen"));
+    if (root.has("plain_http"))
+        config.plain_http = endpoint(root.at("plain_http"));
+    config.certificate = existing_file(root.at("tls").at("certificate"), base);
+    config.private_key = existing_file(root.at("tls").at("private_key"), base);
+    config.database = resolve(base, root.at("database").text());
+    config.document_root = resolve(base, root.at("document_root").text());
+    if (!std::filesystem::is_directory(config.document_root))
+        throw ConfigError("document_root: expected a directory, but " +
+                          config.document_root.string() + " is not one");
+    if (root.has("threads"))
+        config.threads = static_cast<unsigned>(root.at("threads").integer(0, 256));
+    if (root.has("limits"))
+        read_limits(root.at("limits"), config);
+
+    read_languages(root.at("languages"), config.network);
+    read_municipalities(root.at("municipalities"), config.network);
+    read_points(root.at("points"), config.network);
+    return config;
+}
+
+ServerConfig load_config(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw ConfigError("cannot read the configuration file " + path.string());
+    std::stringstream text;
+    text << in.rdbuf();
+    auto base = std::filesystem::absolute(path).parent_path();
+    try {
+        return parse_config(text.str(), base);
+    } catch (const ConfigError& error) {
+        throw ConfigError(path.string() + ": " + error.what());
+    }
+}
+
+} // namespace neuvo::config

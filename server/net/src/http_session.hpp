@@ -1,0 +1,332 @@
+#pragma once
+
+#include "http_support.hpp"
+#include "log.hpp"
+#include "server_context.hpp"
+#include "static_files.hpp"
+#include "websocket_session.hpp"
+
+#include "neuvo/protocol/messages.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <type_traits>
+
+namespace neuvo::net {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using PlainStream = beast::tcp_stream;
+
+// One HTTP connection (TLS or plain): the TLS handshake, then requests one at a time: static
+// files, health, the sign-in API, and the upgrade to a WebSocket session.
+template <class Stream>
+class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
+    static constexpr bool tls = std::is_same_v<Stream, TlsStream>;
+    using Request = http::request<http::string_body>;
+
+public:
+    template <class... StreamArgs>
+    HttpSession(ConnectionSlot slot, ServerContext& context, StreamArgs&&... stream_args)
+        : stream_(std::forward<StreamArgs>(stream_args)...), slot_(std::move(slot)),
+          context_(context) {}
+
+    void run() {
+        boost::asio::post(stream_.get_executor(), [self = self()] { self->start(); });
+    }
+
+private:
+    std::shared_ptr<HttpSession> self() { return this->shared_from_this(); }
+
+    void start() {
+        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(15));
+        if constexpr (tls)
+            stream_.async_handshake(boost::asio::ssl::stream_base::server,
+                                    beast::bind_front_handler(&HttpSession::on_handshake, self()));
+        else
+            read_next();
+    }
+
+    void on_handshake(beast::error_code error) {
+        if (error) {
+            log_event(LogLevel::debug, "tls_handshake_failed", {{"error", error.message()}});
+            return;
+        }
+        read_next();
+    }
+
+    void read_next() {
+        parser_.emplace();
+        parser_->header_limit(16 * 1024);
+        parser_->body_limit(context_.config.limits.max_http_body_bytes);
+        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
+        http::async_read(stream_, buffer_, *parser_,
+                         beast::bind_front_handler(&HttpSession::on_read, self()));
+    }
+
+    void on_read(beast::error_code error, std::size_t) {
+        if (error == http::error::end_of_stream)
+            return shut_down();
+        if (error == http::error::body_limit) {
+            Request request = parser_->release();
+            return respond(error_response(http::status::payload_too_large, "bad_request",
+                                          "The request body is too large.", request.version(),
+                                          false));
+        }
+        if (error) {
+            if (error != beast::error::timeout && error != boost::asio::error::operation_aborted)
+                respond(error_response(http::status::bad_request, "bad_request",
+                                       "The request could not be read.", 11, false));
+            return;
+        }
+        Request request = parser_->release();
+        if (beast::websocket::is_upgrade(request))
+            return upgrade(std::move(request));
+        route(std::move(request));
+    }
+
+    // ---- WebSocket upgrade ----
+
+    void upgrade(Request request) {
+        auto path = std::string(request.target().substr(0, request.target().find('?')));
+        if (path != "/ws/client" && path != "/ws/advisor")
+            return respond(error_response(http::status::not_found, "not_found",
+                                          "No WebSocket endpoint at this path.",
+                                          request.version(), false));
+        if (!header_lists(request[http::field::sec_websocket_protocol], protocol::subprotocol))
+            return respond(error_response(http::status::bad_request, "bad_request",
+                                          "The neuvo.v1 WebSocket subprotocol is required.",
+                                          request.version(), false));
+        if (context_.stopping)
+            return respond(error_response(http::status::service_unavailable, "server_busy",
+                                          "The server is shutting down.", request.version(),
+                                          false));
+        if (path == "/ws/client")
+            return accept_websocket(std::move(request), std::nullopt);
+
+        auto token = cookie_value(request[http::field::cookie], session_cookie);
+        if (!token)
+            return respond(error_response(http::status::unauthorized, "not_authenticated",
+                                          "Sign in first.", request.version(), false));
+        auto shared_request = std::make_shared<Request>(std::move(request));
+        context_.store.find_session(
+            *token, [self = self(), shared_request](std::optional<store::AdvisorAccount> account) {
+                boost::asio::post(self->stream_.get_executor(), [self, shared_request, account] {
+                    self->on_advisor_session(std::move(*shared_request), account);
+                });
+            });
+    }
+
+    void on_advisor_session(Request request, const std::optional<store::AdvisorAccount>& account) {
+        if (!account)
+            return respond(error_response(http::status::unauthorized, "not_authenticated",
+                                          "The session has ended. Sign in again.",
+                                          request.version(), false));
+        if (account->role != "advisor" && account->role != "supervisor")
+            return respond(error_response(http::status::forbidden, "not_allowed",
+                                          "This account cannot take conversations.",
+                                          request.version(), false));
+        accept_websocket(std::move(request),
+                         core::AdvisorProfile{account->id, account->display_name,
+                                              account->point_id, account->languages});
+    }
+
+    void accept_websocket(Request request, std::optional<core::AdvisorProfile> advisor) {
+        beast::get_lowest_layer(stream_).expires_never();
+        std::make_shared<WebSocketSession<Stream>>(std::move(stream_), std::move(slot_), context_,
+                                                   std::move(advisor))
+            ->run(std::move(request));
+    }
+
+    // ---- Plain requests ----
+
+    void route(Request request) {
+        auto target = request.target();
+        auto path = target.substr(0, target.find('?'));
+        auto method = request.method();
+        if (path == "/healthz" && (method == http::verb::get || method == http::verb::head))
+            return respond(json_response(http::status::ok, R"({"status":"ok"})",
+                                         request.version(), request.keep_alive()));
+        if (path == "/api/sign-in")
+            return method == http::verb::post ? sign_in(std::move(request))
+                                              : method_not_allowed(request);
+        if (path == "/api/sign-out")
+            return method == http::verb::post ? sign_out(std::move(request))
+                                              : method_not_allowed(request);
+        if (path == "/api/session")
+            return method == http::verb::get ? current_session(std::move(request))
+                                             : method_not_allowed(request);
+        if (path.starts_with("/api/") || path.starts_with("/ws/"))
+            return respond(error_response(http::status::not_found, "not_found",
+                                          "No such resource.", request.version(),
+                                          request.keep_alive()));
+        if (method != http::verb::get && method != http::verb::head)
+            return method_not_allowed(request);
+        serve_file(request);
+    }
+
+    void method_not_allowed(const Request& request) {
+        respond(error_response(http::status::method_not_allowed, "bad_request",
+                               "This method is not allowed here.", request.version(),
+                               request.keep_alive()));
+    }
+
+    void serve_file(const Request& request) {
+        auto file = resolve_static_path(context_.config.document_root, request.target());
+        if (!file)
+            return respond(error_response(http::status::not_found, "not_found",
+                                          "No such file.", request.version(),
+                                          request.keep_alive()));
+        http::file_body::value_type body;
+        beast::error_code error;
+        body.open(file->c_str(), beast::file_mode::scan, error);
+        if (error)
+            return respond(error_response(http::status::not_found, "not_found",
+                                          "No such file.", request.version(),
+                                          request.keep_alive()));
+        auto size = body.size();
+        if (request.method() == http::verb::head) {
+            http::response<http::empty_body> response{http::status::ok, request.version()};
+            response.set(http::field::content_type, content_type_for(*file));
+            response.content_length(size);
+            response.keep_alive(request.keep_alive());
+            return respond(std::move(response));
+        }
+        http::response<http::file_body> response{
+            std::piecewise_construct, std::make_tuple(std::move(body)),
+            std::make_tuple(http::status::ok, request.version())};
+        response.set(http::field::content_type, content_type_for(*file));
+        response.set(http::field::cache_control, "no-cache");
+        response.content_length(size);
+        response.keep_alive(request.keep_alive());
+        respond(std::move(response));
+    }
+
+    // ---- Advisor sign-in API ----
+
+    static nlohmann::json advisor_json(const store::AdvisorAccount& account,
+                                       const core::ServiceNetwork& network) {
+        const auto* point = network.find_point(account.point_id);
+        return {{"login", account.login},
+                {"name", account.display_name},
+                {"point", account.point_id},
+                {"point_name", point ? point->name : std::string()},
+                {"languages", account.languages},
+                {"role", account.role}};
+    }
+
+    void sign_in(Request request) {
+        auto body = nlohmann::json::parse(request.body(), nullptr, false);
+        if (!body.is_object() || !body.contains("login") || !body["login"].is_string() ||
+            !body.contains("password") || !body["password"].is_string())
+            return respond(error_response(http::status::bad_request, "bad_request",
+                                          "Send {\"login\": ..., \"password\": ...} as JSON.",
+                                          request.version(), request.keep_alive()));
+        auto version = request.version();
+        auto keep_alive = request.keep_alive();
+        context_.store.sign_in(
+            body["login"].get<std::string>(), body["password"].get<std::string>(),
+            [self = self(), version, keep_alive](std::optional<store::SessionGrant> grant) {
+                boost::asio::post(self->stream_.get_executor(), [self, version, keep_alive,
+                                                                 grant = std::move(grant)] {
+                    self->on_signed_in(grant, version, keep_alive);
+                });
+            });
+    }
+
+    void on_signed_in(const std::optional<store::SessionGrant>& grant, unsigned version,
+                      bool keep_alive) {
+        if (!grant) {
+            log_event(LogLevel::info, "sign_in_refused");
+            return respond(error_response(http::status::unauthorized, "bad_credentials",
+                                          "Unknown login or wrong password.", version,
+                                          keep_alive));
+        }
+        log_event(LogLevel::info, "signed_in", {{"advisor", std::to_string(grant->advisor.id)}});
+        nlohmann::json body = {{"advisor", advisor_json(grant->advisor, context_.hub.network())}};
+        auto response = json_response(http::status::ok, body.dump(), version, keep_alive);
+        response.set(http::field::set_cookie,
+                     std::string(session_cookie) + "=" + grant->token +
+                         "; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=" +
+                         std::to_string(context_.config.limits.session_lifetime.count()));
+        respond(std::move(response));
+    }
+
+    void sign_out(Request request) {
+        if (auto token = cookie_value(request[http::field::cookie], session_cookie))
+            context_.store.sign_out(*token);
+        http::response<http::empty_body> response{http::status::no_content, request.version()};
+        response.set(http::field::set_cookie,
+                     std::string(session_cookie) +
+                         "=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0");
+        response.keep_alive(request.keep_alive());
+        respond(std::move(response));
+    }
+
+    void current_session(Request request) {
+        auto token = cookie_value(request[http::field::cookie], session_cookie);
+        auto version = request.version();
+        auto keep_alive = request.keep_alive();
+        if (!token)
+            return respond(error_response(http::status::unauthorized, "not_authenticated",
+                                          "Not signed in.", version, keep_alive));
+        context_.store.find_session(
+            *token, [self = self(), version, keep_alive](std::optional<store::AdvisorAccount> a) {
+                boost::asio::post(self->stream_.get_executor(), [self, version, keep_alive, a] {
+                    if (!a)
+                        return self->respond(error_response(http::status::unauthorized,
+                                                            "not_authenticated", "Not signed in.",
+                                                            version, keep_alive));
+                    nlohmann::json body = {
+                        {"advisor", advisor_json(*a, self->context_.hub.network())}};
+                    self->respond(
+                        json_response(http::status::ok, body.dump(), version, keep_alive));
+                });
+            });
+    }
+
+    // ---- Writing ----
+
+    template <class Body>
+    void respond(http::response<Body> response) {
+        add_security_headers(response.base(), tls);
+        auto shared = std::make_shared<http::response<Body>>(std::move(response));
+        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
+        http::async_write(stream_, *shared,
+                          [self = self(), shared](beast::error_code error, std::size_t) {
+                              if (error)
+                                  return;
+                              if (shared->keep_alive())
+                                  self->read_next();
+                              else
+                                  self->shut_down();
+                          });
+    }
+
+    void shut_down() {
+        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+        if constexpr (tls)
+            stream_.async_shutdown([self = self()](beast::error_code) {});
+        else {
+            beast::error_code ignored;
+            stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+        }
+    }
+
+    Stream stream_;
+    ConnectionSlot slot_;
+    ServerContext& context_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+};
+
+} // namespace neuvo::net

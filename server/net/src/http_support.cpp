@@ -1,0 +1,77 @@
+#include "http_support.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace neuvo::net {
+namespace {
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+        text.remove_suffix(1);
+    return text;
+}
+
+} // namespace
+
+std::optional<std::string> cookie_value(std::string_view header, std::string_view name) {
+    while (!header.empty()) {
+        auto end = header.find(';');
+        auto pair = trim(header.substr(0, end));
+        auto equals = pair.find('=');
+        if (equals != std::string_view::npos && trim(pair.substr(0, equals)) == name)
+            return std::string(trim(pair.substr(equals + 1)));
+        if (end == std::string_view::npos)
+            break;
+        header.remove_prefix(end + 1);
+    }
+    return std::nullopt;
+}
+
+bool header_lists(std::string_view header, std::string_view token) {
+    while (!header.empty()) {
+        auto end = header.find(',');
+        if (trim(header.substr(0, end)) == token)
+            return true;
+        if (end == std::string_view::npos)
+            break;
+        header.remove_prefix(end + 1);
+    }
+    return false;
+}
+
+void add_security_headers(http::response_header<>& header, bool tls) {
+    header.set(http::field::server, "neuvo");
+    header.set("Content-Security-Policy",
+               "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+               "img-src 'self' data:; media-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+               "form-action 'self'");
+    header.set("X-Content-Type-Options", "nosniff");
+    header.set("X-Frame-Options", "DENY");
+    header.set("Referrer-Policy", "no-referrer");
+    header.set("Cross-Origin-Opener-Policy", "same-origin");
+    header.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    if (tls)
+        header.set(http::field::strict_transport_security, "max-age=63072000");
+}
+
+http::response<http::string_body> json_response(http::status status, std::string body,
+                                                unsigned version, bool keep_alive) {
+    http::response<http::string_body> response{status, version};
+    response.set(http::field::content_type, "application/json; charset=utf-8");
+    response.set(http::field::cache_control, "no-store");
+    response.keep_alive(keep_alive);
+    response.body() = std::move(body);
+    response.prepare_payload();
+    return response;
+}
+
+http::response<http::string_body> error_response(http::status status, std::string_view code,
+                                                 std::string_view reason, unsigned version,
+                                                 bool keep_alive) {
+    nlohmann::json body = {{"error", code}, {"reason", reason}};
+    return json_response(status, body.dump(), version, keep_alive);
+}
+
+} // namespace neuvo::net

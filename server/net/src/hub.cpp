@@ -1,0 +1,142 @@
+#include "hub.hpp"
+
+#include "log.hpp"
+
+#include "neuvo/protocol/codec.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <random>
+
+namespace neuvo::net {
+namespace {
+
+namespace websocket = boost::beast::websocket;
+
+// Conversation ids must not repeat across restarts of the server: prefix them with a random tag.
+std::string random_prefix() {
+    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
+    std::random_device device;
+    std::string prefix;
+    for (int i = 0; i < 6; ++i)
+        prefix += alphabet[device() % (sizeof alphabet - 1)];
+    return prefix + "-";
+}
+
+} // namespace
+
+Hub::Hub(boost::asio::io_context& io, core::ServiceNetwork network, core::Policy policy,
+         store::Store& store)
+    : strand_(boost::asio::make_strand(io)), network_(network),
+      board_(std::move(network), policy, clock_, random_prefix()), store_(store) {}
+
+std::string Hub::welcome(core::Role role, const core::AdvisorProfile* profile) const {
+    protocol::Welcome message;
+    message.role = role;
+    message.languages = network_.languages;
+    message.municipalities = network_.municipalities;
+    message.max_text_bytes = board_.policy().max_text_bytes;
+    if (profile) {
+        const auto* point = network_.find_point(profile->point_id);
+        message.advisor = protocol::WelcomeAdvisor{profile->display_name, profile->point_id,
+                                                   point ? point->name : std::string(),
+                                                   profile->languages};
+    }
+    return protocol::encode(message);
+}
+
+void Hub::join_client(core::SessionId id, std::shared_ptr<Peer> peer) {
+    boost::asio::post(strand_, [this, id, peer = std::move(peer)]() mutable {
+        if (shutting_down_) {
+            peer->close(websocket::close_code::going_away, "the server is shutting down");
+            return;
+        }
+        peer->send(std::make_shared<const std::string>(welcome(core::Role::client, nullptr)));
+        peers_.emplace(id, std::move(peer));
+        board_.client_connected(id);
+    });
+}
+
+void Hub::join_advisor(core::SessionId id, std::shared_ptr<Peer> peer,
+                       core::AdvisorProfile profile) {
+    boost::asio::post(strand_, [this, id, peer = std::move(peer),
+                                profile = std::move(profile)]() mutable {
+        if (shutting_down_) {
+            peer->close(websocket::close_code::going_away, "the server is shutting down");
+            return;
+        }
+        peer->send(std::make_shared<const std::string>(welcome(core::Role::advisor, &profile)));
+        peers_.emplace(id, std::move(peer));
+        log_event(LogLevel::info, "advisor_connected",
+                  {{"session", std::to_string(id)}, {"point", profile.point_id}});
+        apply(board_.advisor_connected(id, std::move(profile)));
+    });
+}
+
+void Hub::receive(core::SessionId id, protocol::Inbound message) {
+    boost::asio::post(strand_, [this, id, message = std::move(message)] {
+        if (!peers_.count(id))
+            return;
+        apply(std::visit(
+            [&](const auto& m) -> core::Effects {
+                using T = std::decay_t<decltype(m)>;
+                if constexpr (std::is_same_v<T, protocol::RequestAdvisor>)
+                    return board_.client_request(id, m.id, m.language, m.home);
+                else if constexpr (std::is_same_v<T, protocol::SendText>)
+                    return board_.post_message(id, m.conversation, m.id, m.text);
+                else if constexpr (std::is_same_v<T, protocol::Acknowledge>)
+                    return board_.acknowledge(id, m.conversation, m.seq);
+                else if constexpr (std::is_same_v<T, protocol::EndConversation>)
+                    return board_.end_conversation(id, m.conversation, m.id);
+                else
+                    return board_.set_presence(id, m.status, m.capacity, m.id);
+            },
+            message));
+    });
+}
+
+void Hub::leave(core::SessionId id) {
+    boost::asio::post(strand_, [this, id] {
+        if (peers_.erase(id) == 0)
+            return;
+        apply(board_.disconnected(id));
+    });
+}
+
+void Hub::shut_down() {
+    boost::asio::post(strand_, [this] {
+        shutting_down_ = true;
+        for (auto& [id, peer] : peers_)
+            peer->close(websocket::close_code::going_away, "the server is shutting down");
+    });
+}
+
+void Hub::send_to(core::SessionId id, const std::string& frame) {
+    auto it = peers_.find(id);
+    if (it != peers_.end())
+        it->second->send(std::make_shared<const std::string>(frame));
+}
+
+void Hub::apply(core::Effects effects) {
+    for (auto& effect : effects) {
+        if (auto* deliver = std::get_if<core::Deliver>(&effect)) {
+            send_to(deliver->to, protocol::encode(deliver->message));
+        } else if (auto* visit = std::get_if<core::RecordVisit>(&effect)) {
+            store_.record_visit(std::move(visit->record), [](bool committed) {
+                if (!committed)
+                    log_event(LogLevel::error, "register_write_failed");
+            });
+        } else if (auto* close = std::get_if<core::CloseSession>(&effect)) {
+            auto it = peers_.find(close->session);
+            if (it == peers_.end())
+                continue;
+            it->second->send(std::make_shared<const std::string>(
+                protocol::encode_error("session_replaced", close->reason)));
+            it->second->close(websocket::close_code::policy_error, close->reason);
+            // The core already treated the session as gone; forget it so leave() is a no-op.
+            peers_.erase(it);
+        }
+    }
+}
+
+} // namespace neuvo::net

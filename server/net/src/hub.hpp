@@ -1,0 +1,55 @@
+#pragma once
+
+#include "peer.hpp"
+
+#include "neuvo/core/switchboard.hpp"
+#include "neuvo/protocol/messages.hpp"
+#include "neuvo/store/store.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace neuvo::net {
+
+// Hosts the core's switchboard on one strand: sessions post decoded messages here, the core
+// answers with effects, and the hub carries them out (frames to peers, rows to the store).
+// Every public member is thread-safe.
+class Hub {
+public:
+    Hub(boost::asio::io_context& io, core::ServiceNetwork network, core::Policy policy,
+        store::Store& store);
+
+    core::SessionId next_session_id() { return ++last_session_id_; }
+
+    void join_client(core::SessionId id, std::shared_ptr<Peer> peer);
+    void join_advisor(core::SessionId id, std::shared_ptr<Peer> peer,
+                      core::AdvisorProfile profile);
+    void receive(core::SessionId id, protocol::Inbound message);
+    void leave(core::SessionId id);
+
+    // Closes every peer with 1001 and refuses new ones.
+    void shut_down();
+
+    const core::ServiceNetwork& network() const { return network_; }
+
+private:
+    void apply(core::Effects effects);
+    void send_to(core::SessionId id, const std::string& frame);
+    std::string welcome(core::Role role, const core::AdvisorProfile* profile) const;
+
+    boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+    const core::ServiceNetwork network_; // a copy the shell may read from any thread
+    core::SystemClock clock_;
+    core::Switchboard board_;
+    store::Store& store_;
+    std::unordered_map<core::SessionId, std::shared_ptr<Peer>> peers_;
+    std::atomic<core::SessionId> last_session_id_{0};
+    bool shutting_down_ = false;
+};
+
+} // namespace neuvo::net

@@ -1,0 +1,116 @@
+#include "neuvo/net/server.hpp"
+
+#include "hub.hpp"
+#include "listener.hpp"
+#include "log.hpp"
+#include "server_context.hpp"
+#include "tls_context.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <algorithm>
+#include <thread>
+#include <vector>
+
+namespace neuvo::net {
+
+namespace asio = boost::asio;
+
+// Peers get this long to finish their close handshake before the server stops waiting.
+constexpr auto close_grace = std::chrono::seconds(5);
+
+struct Server::Impl {
+    Impl(config::ServerConfig configuration, store::Store& store)
+        : config(std::move(configuration)),
+          tls(make_tls_context(config.certificate, config.private_key)),
+          hub(io, config.network, config.policy, store), context{config, store, hub},
+          signals(io, SIGINT, SIGTERM), grace_timer(io) {}
+
+    void begin_shutdown() {
+        if (context.stopping.exchange(true))
+            return;
+        log_event(LogLevel::info, "shutting_down");
+        for (auto& listener : listeners)
+            listener->stop();
+        signals.cancel();
+        hub.shut_down();
+        // Closed peers end their sessions; when none is left, run() returns by itself. A peer
+        // that does not answer its close frame is not waited for past the grace period.
+        grace_timer.expires_after(close_grace);
+        grace_timer.async_wait([this](boost::system::error_code error) {
+            if (!error)
+                io.stop();
+        });
+        poll_connections();
+    }
+
+    void poll_connections() {
+        if (context.connections.load() == 0) {
+            grace_timer.cancel();
+            work.reset();
+            io.stop();
+            return;
+        }
+        auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(50));
+        timer->async_wait([this, timer](boost::system::error_code) { poll_connections(); });
+    }
+
+    config::ServerConfig config;
+    asio::io_context io;
+    asio::ssl::context tls;
+    Hub hub;
+    ServerContext context;
+    asio::signal_set signals;
+    asio::steady_timer grace_timer;
+    std::vector<std::shared_ptr<Listener>> listeners;
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+};
+
+Server::Server(config::ServerConfig config, store::Store& store)
+    : impl_(std::make_unique<Impl>(std::move(config), store)) {}
+
+Server::~Server() = default;
+
+unsigned short Server::bind() {
+    auto tls_listener = std::make_shared<Listener>(impl_->io, impl_->context, &impl_->tls);
+    auto port = tls_listener->bind(impl_->config.listen);
+    impl_->listeners.push_back(tls_listener);
+    if (impl_->config.plain_http) {
+        auto plain_listener = std::make_shared<Listener>(impl_->io, impl_->context, nullptr);
+        plain_listener->bind(*impl_->config.plain_http);
+        impl_->listeners.push_back(plain_listener);
+    }
+    return port;
+}
+
+void Server::run() {
+    auto& impl = *impl_;
+    impl.work.emplace(impl.io.get_executor());
+    impl.signals.async_wait([&impl](boost::system::error_code error, int signal) {
+        if (error)
+            return;
+        log_event(LogLevel::info, "signal_received", {{"signal", std::to_string(signal)}});
+        impl.begin_shutdown();
+    });
+    for (auto& listener : impl.listeners)
+        listener->run();
+
+    unsigned threads = impl.config.threads;
+    if (threads == 0)
+        threads = std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < threads; ++i)
+        pool.emplace_back([&impl] { impl.io.run(); });
+    impl.io.run();
+    for (auto& thread : pool)
+        thread.join();
+}
+
+void Server::stop() {
+    asio::post(impl_->io, [impl = impl_.get()] { impl->begin_shutdown(); });
+}
+
+} // namespace neuvo::net

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "hub.hpp"
+
+#include "neuvo/config/server_config.hpp"
+#include "neuvo/store/store.hpp"
+
+#include <atomic>
+#include <cstddef>
+
+namespace neuvo::net {
+
+// What every session of one server needs to reach; outlives them all.
+struct ServerContext {
+    const config::ServerConfig& config;
+    store::Store& store;
+    Hub& hub;
+    std::atomic<std::size_t> connections{0};
+    std::atomic<bool> stopping{false};
+};
+
+// Holds one unit of the connection limit for as long as a connection lives, whichever session
+// object currently owns it.
+class ConnectionSlot {
+public:
+    explicit ConnectionSlot(std::atomic<std::size_t>& counter) : counter_(&counter) { ++*counter_; }
+    ConnectionSlot(ConnectionSlot&& other) noexcept : counter_(other.counter_) {
+        other.counter_ = nullptr;
+    }
+    ConnectionSlot& operator=(ConnectionSlot&&) = delete;
+    ConnectionSlot(const ConnectionSlot&) = delete;
+    ~ConnectionSlot() {
+        if (counter_)
+            --*counter_;
+    }
+
+private:
+    std::atomic<std::size_t>* counter_;
+};
+
+} // namespace neuvo::net

@@ -1,0 +1,186 @@
+#pragma once
+
+#include "log.hpp"
+#include "peer.hpp"
+#include "server_context.hpp"
+
+#include "neuvo/protocol/codec.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace neuvo::net {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+
+// One WebSocket connection (TLS or plain): a read loop that decodes frames and hands them to the
+// hub, and a bounded write queue. Every member runs on the connection's own strand.
+template <class Stream>
+class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSocketSession<Stream>> {
+public:
+    WebSocketSession(Stream&& stream, ConnectionSlot slot, ServerContext& context,
+                     std::optional<core::AdvisorProfile> advisor)
+        : ws_(std::move(stream)), slot_(std::move(slot)), context_(context),
+          advisor_(std::move(advisor)), id_(context.hub.next_session_id()) {}
+
+    template <class Request>
+    void run(Request request) {
+        // The WebSocket layer keeps its own timeouts: pings after idle_timeout of silence, and a
+        // peer that does not answer is closed.
+        beast::get_lowest_layer(ws_).expires_never();
+        websocket::stream_base::timeout timeouts;
+        timeouts.handshake_timeout = std::chrono::seconds(15);
+        timeouts.idle_timeout = context_.config.limits.idle_timeout;
+        timeouts.keep_alive_pings = true;
+        ws_.set_option(timeouts);
+        ws_.read_message_max(context_.config.limits.max_frame_bytes);
+        ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+            response.set(beast::http::field::server, "neuvo");
+            response.set(beast::http::field::sec_websocket_protocol, protocol::subprotocol);
+        }));
+        ws_.async_accept(request,
+                         beast::bind_front_handler(&WebSocketSession::on_accept, self()));
+    }
+
+    void send(std::shared_ptr<const std::string> frame) override {
+        boost::asio::post(ws_.get_executor(),
+                          [self = self(), frame = std::move(frame)]() mutable {
+                              self->enqueue(std::move(frame));
+                          });
+    }
+
+    void close(websocket::close_code code, std::string reason) override {
+        boost::asio::post(ws_.get_executor(),
+                          [self = self(), code, reason = std::move(reason)]() mutable {
+                              self->begin_close(code, std::move(reason));
+                          });
+    }
+
+private:
+    std::shared_ptr<WebSocketSession> self() { return this->shared_from_this(); }
+
+    void on_accept(beast::error_code error) {
+        if (error) {
+            log_event(LogLevel::debug, "websocket_handshake_failed", {{"error", error.message()}});
+            return;
+        }
+        if (advisor_)
+            context_.hub.join_advisor(id_, self(), *advisor_);
+        else
+            context_.hub.join_client(id_, self());
+        joined_ = true;
+        read_next();
+    }
+
+    void read_next() {
+        ws_.async_read(buffer_, beast::bind_front_handler(&WebSocketSession::on_read, self()));
+    }
+
+    void on_read(beast::error_code error, std::size_t) {
+        if (error) {
+            // Beast has already answered an oversized frame with close 1009.
+            if (error != websocket::error::closed && error != boost::asio::error::operation_aborted)
+                log_event(LogLevel::debug, "websocket_read_ended",
+                          {{"session", std::to_string(id_)}, {"error", error.message()}});
+            leave();
+            return;
+        }
+        if (!ws_.got_text()) {
+            leave();
+            begin_close(websocket::close_code::unknown_data,
+                        "binary frames are not part of neuvo.v1");
+            buffer_.consume(buffer_.size());
+            read_next();
+            return;
+        }
+        auto decoded = protocol::decode_inbound(beast::buffers_to_string(buffer_.data()));
+        buffer_.consume(buffer_.size());
+        if (auto* problem = std::get_if<protocol::DecodeError>(&decoded))
+            enqueue(std::make_shared<const std::string>(
+                protocol::encode_error(problem->code, problem->reason, problem->ref)));
+        else if (!left_)
+            context_.hub.receive(id_, std::move(std::get<protocol::Inbound>(decoded)));
+        read_next();
+    }
+
+    void enqueue(std::shared_ptr<const std::string> frame) {
+        if (close_requested_)
+            return;
+        if (queued_bytes_ + frame->size() > context_.config.limits.max_send_queue_bytes) {
+            // A peer that does not read must not hold memory or slow anyone else down.
+            log_event(LogLevel::warning, "send_queue_full", {{"session", std::to_string(id_)}});
+            leave();
+            queue_.resize(queue_.empty() ? 0 : 1); // the frame being written must stay alive
+            queued_bytes_ = queue_.empty() ? 0 : queue_.front()->size();
+            begin_close(websocket::close_code::policy_error, "too many unread messages");
+            return;
+        }
+        queued_bytes_ += frame->size();
+        queue_.push_back(std::move(frame));
+        if (queue_.size() == 1)
+            write_next();
+    }
+
+    void write_next() {
+        ws_.text(true);
+        ws_.async_write(boost::asio::buffer(*queue_.front()),
+                        beast::bind_front_handler(&WebSocketSession::on_write, self()));
+    }
+
+    void on_write(beast::error_code error, std::size_t) {
+        if (error) {
+            leave();
+            return;
+        }
+        queued_bytes_ -= queue_.front()->size();
+        queue_.pop_front();
+        if (!queue_.empty())
+            write_next();
+        else if (close_requested_ && !close_started_)
+            start_close();
+    }
+
+    void begin_close(websocket::close_code code, std::string reason) {
+        if (close_requested_)
+            return;
+        close_requested_ = true;
+        close_reason_ = websocket::close_reason(code, reason);
+        // A close frame may not overtake a write in progress: the writer starts it when done.
+        if (queue_.empty())
+            start_close();
+    }
+
+    void start_close() {
+        close_started_ = true;
+        ws_.async_close(close_reason_, [self = self()](beast::error_code) {});
+    }
+
+    void leave() {
+        if (joined_ && !left_)
+            context_.hub.leave(id_);
+        left_ = true;
+    }
+
+    websocket::stream<Stream> ws_;
+    ConnectionSlot slot_;
+    ServerContext& context_;
+    std::optional<core::AdvisorProfile> advisor_;
+    core::SessionId id_;
+    beast::flat_buffer buffer_;
+    std::deque<std::shared_ptr<const std::string>> queue_;
+    std::size_t queued_bytes_ = 0;
+    bool joined_ = false;
+    bool left_ = false;
+    bool close_requested_ = false;
+    bool close_started_ = false;
+    websocket::close_reason close_reason_;
+};
+
+} // namespace neuvo::net

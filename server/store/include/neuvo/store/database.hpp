@@ -1,0 +1,114 @@
+#pragma once
+
+#include "neuvo/core/clock.hpp"
+#include "neuvo/core/messages.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace neuvo::store {
+
+// A failure the caller can show to a person (duplicate login, unknown point, unopenable file...).
+class StoreError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+struct AdvisorAccount {
+    std::int64_t id = 0;
+    std::string login;
+    std::string display_name;
+    std::string point_id;
+    std::vector<std::string> languages;
+    std::string role; // "advisor", "supervisor", "clerk", "statistician", "admin"
+    bool disabled = false;
+};
+
+struct NewAdvisor {
+    std::string login;
+    std::string display_name;
+    std::string point_id;
+    std::vector<std::string> languages;
+    std::string role = "advisor";
+    std::string password; // hashed with argon2id before it is stored; never stored or logged
+};
+
+// One register row as stored, column name -> value as text (NULL as empty), for tests and export.
+using VisitRow = std::map<std::string, std::string>;
+
+// One SQLite connection, synchronous. Used on the store's writer thread by Store, and directly by
+// short-lived admin commands. Opening applies the numbered schema migrations and enables WAL.
+// Every statement is prepared with bound parameters.
+class Database {
+  public:
+    explicit Database(const std::string& path);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    int schema_version() const;
+
+    // BEGIN IMMEDIATE: the write lock is taken at once, so a transaction never fails half-way
+    // for want of it. rollback() does nothing when no transaction is open.
+    void begin();
+    void commit();
+    void rollback();
+    bool in_transaction() const;
+
+    // A point inside the current transaction (or a transaction of its own when none is open) that
+    // a failed step is undone to, leaving the work before it intact. Undone on destruction unless
+    // released.
+    class Savepoint {
+      public:
+        explicit Savepoint(Database& database);
+        ~Savepoint();
+        Savepoint(const Savepoint&) = delete;
+        Savepoint& operator=(const Savepoint&) = delete;
+        void release();
+
+      private:
+        Database& database_;
+        bool open_ = true;
+    };
+
+    // ---- Advisors ----
+    // Validates and stores a new account; hashing makes this take ~50-100 ms. Throws StoreError
+    // on a duplicate login, a malformed login, an unknown role, no languages or a short password.
+    std::int64_t add_advisor(const NewAdvisor& advisor);
+    std::vector<AdvisorAccount> list_advisors();
+    std::optional<AdvisorAccount> find_advisor(const std::string& login);
+    // Disabling also ends the advisor's sessions. Returns false when there is no such login.
+    bool set_advisor_disabled(const std::string& login, bool disabled);
+    // The stored argon2id hash string of an enabled advisor, for verification off this thread.
+    std::optional<std::string> password_hash(const std::string& login);
+
+    // ---- Sign-in sessions (only a hash of the token is stored) ----
+    // Returns the new token: 32 random bytes as 64 hex digits. Also clears expired sessions.
+    std::string create_session(std::int64_t advisor_id, core::TimePoint now,
+                               std::chrono::seconds lifetime);
+    // Nothing when the token is unknown, expired (at or after expiry) or its advisor is disabled.
+    std::optional<AdvisorAccount> find_session(const std::string& token, core::TimePoint now);
+    void delete_session(const std::string& token);
+
+    // ---- Visit register ----
+    // started_hour is floored to the hour again here, and empty point, advisor point and tier are
+    // stored as NULL. The schema refuses anything shaped like free text (StoreError).
+    void insert_visit(const core::VisitRecord& record);
+    std::vector<VisitRow> visits();
+
+  private:
+    sqlite3* db_ = nullptr;
+};
+
+// Password hashing: argon2id, OWASP parameters (m = 19 MiB, t = 2, p = 1) or stronger.
+std::string hash_password(const std::string& password);
+bool verify_password(const std::string& hash, const std::string& password);
+
+} // namespace neuvo::store

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "neuvo/store/database.hpp"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace neuvo::store {
+
+struct SessionGrant {
+    std::string token; // goes into the advisor's cookie
+    AdvisorAccount advisor;
+};
+
+// The store as the running server sees it: one writer thread owns the database connection and
+// runs submitted jobs in batches, one transaction per batch, so the network threads never wait
+// on the disk. Password verification (deliberately slow) runs on a second thread so that it never
+// holds up register writes. Callbacks run on the store's threads: post them back where needed,
+// keep them short, and never call flush() or destroy the Store from one. Every method may be
+// called from any thread; none blocks on the disk except flush() and the destructor.
+class Store {
+  public:
+    // Opens (creating if needed) and migrates the database on the calling thread, so a bad path
+    // or a too-new schema throws StoreError here rather than later.
+    explicit Store(const std::string& database_path,
+                   std::chrono::seconds session_lifetime = std::chrono::hours(12));
+    // Flushes everything submitted, then stops the threads. Every callback has run by the time
+    // it returns, so whatever the callbacks touch must outlive the Store.
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    // `done(true)` after the row is committed; `done(false)` if the write failed.
+    void record_visit(core::VisitRecord record, std::function<void(bool)> done = {});
+
+    // Verifies the password and opens a session; nothing on an unknown login, disabled account
+    // or wrong password (the caller cannot and should not tell which). An unknown login is
+    // verified against a dummy hash, so it takes as long as a wrong password. `done` runs on the
+    // hashing thread on refusal and on the writer thread on success.
+    void sign_in(std::string login, std::string password,
+                 std::function<void(std::optional<SessionGrant>)> done);
+    void find_session(std::string token, std::function<void(std::optional<AdvisorAccount>)> done);
+    void sign_out(std::string token);
+
+    // Blocks until every job submitted before the call has been committed and its callback has
+    // run, sign-ins included. Throws std::logic_error when called from a store callback.
+    void flush();
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace neuvo::store
