@@ -1,0 +1,100 @@
+#include "neuvo/store/database.hpp"
+
+#include "migrations.hpp"
+#include "statement.hpp"
+
+#include <sqlite3.h>
+
+namespace neuvo::store {
+namespace {
+
+// How long a statement waits for another connection's write lock (an admin command running
+// beside the server) before it fails with "database is locked".
+constexpr int busy_timeout_ms = 5000;
+
+void enable_write_ahead_log(sqlite3* db) {
+    // Readers and the writer stop blocking each other, and a commit needs one sync, not two.
+    Statement pragma(db, "PRAGMA journal_mode = WAL");
+    pragma.step();
+    const std::string mode = pragma.column_text(0);
+    if (mode != "wal") {
+        throw StoreError("write-ahead logging is not available (journal mode stays " + mode + ")");
+    }
+}
+
+void configure(sqlite3* db) {
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, busy_timeout_ms);
+    enable_write_ahead_log(db);
+    // In WAL mode NORMAL cannot corrupt the file; a power cut may lose the last commits only.
+    execute(db, "PRAGMA synchronous = NORMAL");
+    // Off by default in SQLite, per connection: without it REFERENCES clauses are decoration.
+    execute(db, "PRAGMA foreign_keys = ON");
+    migrate(db);
+}
+
+} // namespace
+
+Database::Database(const std::string& path) {
+    if (path.empty()) {
+        throw StoreError("database path is empty");
+    }
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+        const std::string reason = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
+        sqlite3_close_v2(db_);
+        throw StoreError("cannot open database " + path + ": " + reason);
+    }
+    try {
+        configure(db_);
+    } catch (const StoreError& error) {
+        // SQLite opens lazily, so an unusable path often shows up only here.
+        sqlite3_close_v2(db_);
+        throw StoreError("cannot open database " + path + ": " + error.what());
+    }
+}
+
+Database::~Database() {
+    sqlite3_close_v2(db_);
+}
+
+int Database::schema_version() const {
+    Statement query(db_, "PRAGMA user_version");
+    query.step();
+    return static_cast<int>(query.column_int(0));
+}
+
+void Database::begin() {
+    execute(db_, "BEGIN IMMEDIATE");
+}
+
+void Database::commit() {
+    execute(db_, "COMMIT");
+}
+
+void Database::rollback() {
+    rollback_quietly(db_);
+}
+
+bool Database::in_transaction() const {
+    return sqlite3_get_autocommit(db_) == 0;
+}
+
+Database::Savepoint::Savepoint(Database& database) : database_(database) {
+    execute(database_.db_, "SAVEPOINT step");
+}
+
+Database::Savepoint::~Savepoint() {
+    // Some failures (disk full, I/O error) make SQLite drop the whole transaction by itself;
+    // then there is nothing left to undo here.
+    if (open_ && database_.in_transaction()) {
+        sqlite3_exec(database_.db_, "ROLLBACK TO step; RELEASE step", nullptr, nullptr, nullptr);
+    }
+}
+
+void Database::Savepoint::release() {
+    execute(database_.db_, "RELEASE step");
+    open_ = false;
+}
+
+} // namespace neuvo::store

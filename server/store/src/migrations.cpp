@@ -1,0 +1,113 @@
+#include "migrations.hpp"
+
+#include "statement.hpp"
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace neuvo::store {
+namespace {
+
+// Migration N (1-based) takes the schema from version N-1 to N. Append only: a step that has
+// shipped is never edited, since databases in the field already ran it.
+constexpr std::array<std::string_view, 1> migrations = {
+    // 1: accounts, sign-in sessions and the visit register.
+    R"sql(
+CREATE TABLE advisors (
+    id            INTEGER PRIMARY KEY,
+    login         TEXT NOT NULL UNIQUE,
+    display_name  TEXT NOT NULL,
+    point_id      TEXT NOT NULL,
+    languages     TEXT NOT NULL, -- BCP-47 tags separated by single spaces, in the advisor's order
+    role          TEXT NOT NULL
+                  CHECK (role IN ('advisor', 'supervisor', 'clerk', 'statistician', 'admin')),
+    password_hash TEXT NOT NULL, -- argon2id string; the password itself is never stored
+    disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    created_at    INTEGER NOT NULL -- Unix seconds
+);
+
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY, -- SHA-256 of the token, hex: a copied file opens no session
+    advisor_id INTEGER NOT NULL REFERENCES advisors (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL, -- Unix seconds
+    expires_at INTEGER NOT NULL  -- Unix seconds; the session is over from this second on
+) WITHOUT ROWID;
+
+CREATE INDEX sessions_by_advisor ON sessions (advisor_id);
+
+-- The register: one row per contact, codes and numbers only. No names, addresses, message
+-- content or free text: the checks refuse anything but short codes, so a bug elsewhere cannot
+-- leak a conversation into it.
+CREATE TABLE visits (
+    id                INTEGER PRIMARY KEY,
+    outcome           TEXT NOT NULL
+                      CONSTRAINT visit_outcome_known CHECK (outcome IN ('served', 'unserved')),
+    point_id          TEXT -- NULL when unserved
+                      CONSTRAINT visit_point_is_code
+                      CHECK (point_id NOT GLOB '*[^a-z0-9_-]*' AND length(point_id) <= 64),
+    advisor_point_id  TEXT -- NULL when unserved
+                      CONSTRAINT visit_advisor_point_is_code
+                      CHECK (advisor_point_id NOT GLOB '*[^a-z0-9_-]*'
+                             AND length(advisor_point_id) <= 64),
+    channel           TEXT NOT NULL
+                      CONSTRAINT visit_channel_known
+                      CHECK (channel IN ('chat', 'kiosk', 'video', 'language-support')),
+    language          TEXT NOT NULL
+                      CONSTRAINT visit_language_is_tag
+                      CHECK (language NOT GLOB '*[^A-Za-z0-9-]*' AND length(language) <= 35),
+    home_municipality TEXT NOT NULL
+                      CONSTRAINT visit_home_is_code
+                      CHECK (home_municipality NOT GLOB '*[^a-z0-9_-]*'
+                             AND length(home_municipality) <= 64),
+    tier              TEXT -- NULL when unserved
+                      CONSTRAINT visit_tier_is_code
+                      CHECK (tier NOT GLOB '*[^a-z0-9_-]*' AND length(tier) <= 32),
+    started_hour      TEXT NOT NULL -- ISO 8601 UTC hour, e.g. 2026-11-25T14:00Z: no exact times
+                      CONSTRAINT visit_started_is_hour
+                      CHECK (started_hour GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:00Z'),
+    wait_seconds      INTEGER NOT NULL CONSTRAINT visit_wait_not_negative CHECK (wait_seconds >= 0),
+    duration_seconds  INTEGER NOT NULL
+                      CONSTRAINT visit_duration_not_negative CHECK (duration_seconds >= 0),
+    ended_by          TEXT NOT NULL
+                      CONSTRAINT visit_ended_by_is_code
+                      CHECK (ended_by NOT GLOB '*[^a-z0-9_-]*' AND length(ended_by) <= 32)
+);
+)sql",
+};
+
+int read_schema_version(sqlite3* db) {
+    Statement query(db, "PRAGMA user_version");
+    query.step();
+    return static_cast<int>(query.column_int(0));
+}
+
+} // namespace
+
+int latest_schema_version() {
+    return static_cast<int>(migrations.size());
+}
+
+void migrate(sqlite3* db) {
+    // IMMEDIATE: two processes opening a new file at once must not both apply migration 1.
+    execute(db, "BEGIN IMMEDIATE");
+    try {
+        const int found = read_schema_version(db);
+        if (found > latest_schema_version()) {
+            throw StoreError("database schema version " + std::to_string(found) +
+                             " is newer than this program understands (" +
+                             std::to_string(latest_schema_version()) + "); run a newer Neuvo");
+        }
+        for (int version = found + 1; version <= latest_schema_version(); ++version) {
+            execute(db, migrations[static_cast<std::size_t>(version - 1)]);
+            // PRAGMA takes no bound parameters; the number is our own counter, not input.
+            execute(db, "PRAGMA user_version = " + std::to_string(version));
+        }
+        execute(db, "COMMIT");
+    } catch (...) {
+        rollback_quietly(db);
+        throw;
+    }
+}
+
+} // namespace neuvo::store

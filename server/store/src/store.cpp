@@ -1,0 +1,178 @@
+#include "neuvo/store/store.hpp"
+
+#include "batch_writer.hpp"
+#include "session_token.hpp"
+#include "task_thread.hpp"
+
+#include <sodium.h>
+
+#include <future>
+#include <stdexcept>
+
+namespace neuvo::store {
+namespace {
+
+// One sign-in on its way through writer -> hashing thread -> writer. Shared by the stages'
+// callbacks, so it lives until the last of them has run.
+struct SignInAttempt {
+    std::string login;
+    std::string password;
+    std::function<void(std::optional<SessionGrant>)> done;
+    std::optional<std::string> stored_hash; // nothing: unknown login or disabled account
+    std::optional<SessionGrant> grant;
+
+    ~SignInAttempt() { forget_password(); }
+
+    // Best effort: copies made on the way here are out of our reach.
+    void forget_password() { sodium_memzero(password.data(), password.size()); }
+
+    void answer(std::optional<SessionGrant> result) {
+        if (done) {
+            done(std::move(result));
+        }
+    }
+};
+
+struct SessionLookup {
+    std::string token;
+    std::function<void(std::optional<AdvisorAccount>)> done;
+    std::optional<AdvisorAccount> account;
+};
+
+} // namespace
+
+struct Store::Impl {
+    Impl(const std::string& database_path, std::chrono::seconds lifetime)
+        : writer(std::make_unique<Database>(database_path)), session_lifetime(lifetime) {}
+
+    // Declared after the writer so that it is destroyed first: its last tasks still submit
+    // sessions to the writer.
+    BatchWriter writer;
+    TaskThread hasher;
+    const std::chrono::seconds session_lifetime;
+    // Used only on the hashing thread; made on first need so that opening the store stays fast.
+    std::optional<std::string> dummy_hash;
+
+    // An unknown login is verified against this, so that a refusal takes as long as for a known
+    // login with a wrong password and the timing does not reveal which logins exist.
+    const std::string& hash_to_verify_against(const SignInAttempt& attempt) {
+        if (attempt.stored_hash) {
+            return *attempt.stored_hash;
+        }
+        if (!dummy_hash) {
+            dummy_hash = hash_password(new_session_token());
+        }
+        return *dummy_hash;
+    }
+
+    void verify(const std::shared_ptr<SignInAttempt>& attempt) {
+        const bool matches = verify_password(hash_to_verify_against(*attempt), attempt->password);
+        attempt->forget_password();
+        if (!matches || !attempt->stored_hash) {
+            attempt->answer(std::nullopt);
+            return;
+        }
+        writer.submit({
+            [attempt, lifetime = session_lifetime](Database& database) {
+                const auto account = database.find_advisor(attempt->login);
+                // Disabled while the password was being checked: too late to get in.
+                if (!account || account->disabled) {
+                    return;
+                }
+                attempt->grant =
+                    SessionGrant{database.create_session(
+                                     account->id, std::chrono::system_clock::now(), lifetime),
+                                 *account};
+            },
+            [attempt](bool committed) {
+                attempt->answer(committed ? std::move(attempt->grant) : std::nullopt);
+            },
+        });
+    }
+
+    void wait_for_writer() {
+        std::promise<void> reached;
+        writer.submit({nullptr, [&reached](bool) { reached.set_value(); }});
+        reached.get_future().wait();
+    }
+
+    void wait_for_hasher() {
+        std::promise<void> reached;
+        hasher.post([&reached] { reached.set_value(); });
+        reached.get_future().wait();
+    }
+};
+
+Store::Store(const std::string& database_path, std::chrono::seconds session_lifetime)
+    : impl_(std::make_unique<Impl>(database_path, session_lifetime)) {}
+
+Store::~Store() {
+    flush();
+    // Destroying impl_ then stops the hashing thread and the writer, each after its queue.
+}
+
+void Store::record_visit(core::VisitRecord record, std::function<void(bool)> done) {
+    impl_->writer.submit({
+        [record = std::move(record)](Database& database) { database.insert_visit(record); },
+        std::move(done),
+    });
+}
+
+void Store::sign_in(std::string login, std::string password,
+                    std::function<void(std::optional<SessionGrant>)> done) {
+    auto attempt = std::make_shared<SignInAttempt>();
+    attempt->login = std::move(login);
+    attempt->password = std::move(password);
+    attempt->done = std::move(done);
+    Impl* impl = impl_.get();
+    impl->writer.submit({
+        [attempt](Database& database) {
+            attempt->stored_hash = database.password_hash(attempt->login);
+        },
+        [impl, attempt](bool read) {
+            if (!read) {
+                attempt->answer(std::nullopt);
+                return;
+            }
+            impl->hasher.post([impl, attempt] { impl->verify(attempt); });
+        },
+    });
+}
+
+void Store::find_session(std::string token,
+                         std::function<void(std::optional<AdvisorAccount>)> done) {
+    auto lookup = std::make_shared<SessionLookup>();
+    lookup->token = std::move(token);
+    lookup->done = std::move(done);
+    impl_->writer.submit({
+        [lookup](Database& database) {
+            lookup->account =
+                database.find_session(lookup->token, std::chrono::system_clock::now());
+        },
+        [lookup](bool read) {
+            if (lookup->done) {
+                lookup->done(read ? std::move(lookup->account) : std::nullopt);
+            }
+        },
+    });
+}
+
+void Store::sign_out(std::string token) {
+    impl_->writer.submit({
+        [token = std::move(token)](Database& database) { database.delete_session(token); },
+        nullptr,
+    });
+}
+
+void Store::flush() {
+    if (impl_->writer.on_writer_thread() || impl_->hasher.on_this_thread()) {
+        throw std::logic_error("Store::flush called from a store callback would wait forever");
+    }
+    // A sign-in submitted before this call moves writer -> hasher -> writer; waiting for each
+    // stage in that order covers it as well as every plain write.
+    impl_->wait_for_writer();
+    impl_->wait_for_hasher();
+    impl_->wait_for_writer();
+}
+
+} // namespace neuvo::store

@@ -1,0 +1,132 @@
+#include "test_database.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using namespace neuvo;
+using namespace neuvo::store;
+using namespace neuvo::store::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+core::VisitRecord served_visit() {
+    core::VisitRecord record;
+    record.outcome = "served";
+    record.point_id = "049-inespoo";
+    record.advisor_point_id = "091-virka";
+    record.channel = "chat";
+    record.language = "ru";
+    record.home_municipality = "092";
+    record.tier = "region";
+    // 14:37:12.5 must be stored as 14:00: the register holds no exact times.
+    record.started_hour =
+        std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} + 14h + 37min + 12s + 500ms;
+    record.wait_seconds = 95;
+    record.duration_seconds = 1260;
+    record.ended_by = "advisor";
+    return record;
+}
+
+} // namespace
+
+TEST_CASE("the register's columns are exactly the allowed ones", "[store][visits]") {
+    ScratchDirectory scratch;
+    Database database(scratch.database_path());
+
+    // Adding a column to the register is a privacy decision: it must be added here on purpose.
+    const std::vector<std::string> allowed = {
+        "id",           "outcome",      "point_id",          "advisor_point_id",
+        "channel",      "language",     "home_municipality", "tier",
+        "started_hour", "wait_seconds", "duration_seconds",  "ended_by"};
+    CHECK(RawConnection(scratch.database_path())
+              .column("SELECT name FROM pragma_table_info('visits')") == allowed);
+
+    database.insert_visit(served_visit());
+    const auto rows = database.visits();
+    REQUIRE(rows.size() == 1);
+    std::vector<std::string> keys;
+    for (const auto& [column, value] : rows[0]) {
+        keys.push_back(column);
+    }
+    std::vector<std::string> sorted_allowed = allowed;
+    std::sort(sorted_allowed.begin(), sorted_allowed.end());
+    CHECK(keys == sorted_allowed);
+}
+
+TEST_CASE("a visit is written and read back exactly", "[store][visits]") {
+    ScratchDirectory scratch;
+    Database database(scratch.database_path());
+    database.insert_visit(served_visit());
+
+    const VisitRow expected = {
+        {"id", "1"},
+        {"outcome", "served"},
+        {"point_id", "049-inespoo"},
+        {"advisor_point_id", "091-virka"},
+        {"channel", "chat"},
+        {"language", "ru"},
+        {"home_municipality", "092"},
+        {"tier", "region"},
+        {"started_hour", "2026-11-25T14:00Z"},
+        {"wait_seconds", "95"},
+        {"duration_seconds", "1260"},
+        {"ended_by", "advisor"},
+    };
+    CHECK(database.visits() == std::vector<VisitRow>{expected});
+}
+
+TEST_CASE("an unserved visit stores its missing point and tier as NULL", "[store][visits]") {
+    ScratchDirectory scratch;
+    Database database(scratch.database_path());
+    core::VisitRecord record;
+    record.outcome = "unserved";
+    record.channel = "kiosk";
+    record.language = "so";
+    record.home_municipality = "unknown";
+    record.started_hour = std::chrono::sys_days{std::chrono::year{2027} / 1 / 2} + 23h + 59min;
+    record.wait_seconds = 600;
+    record.ended_by = "client_left_queue";
+    database.insert_visit(record);
+
+    const auto rows = database.visits();
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].at("point_id").empty());
+    CHECK(rows[0].at("tier").empty());
+    CHECK(rows[0].at("started_hour") == "2027-01-02T23:00Z");
+    CHECK(rows[0].at("duration_seconds") == "0");
+    CHECK(RawConnection(scratch.database_path())
+              .column("SELECT quote(point_id) || quote(advisor_point_id) || quote(tier) "
+                      "FROM visits") == std::vector<std::string>{"NULLNULLNULL"});
+}
+
+TEST_CASE("the register refuses anything shaped like free text", "[store][visits]") {
+    ScratchDirectory scratch;
+    Database database(scratch.database_path());
+
+    auto refused = [&](auto&& spoil) {
+        core::VisitRecord record = served_visit();
+        spoil(record);
+        CHECK_THROWS_AS(database.insert_visit(record), StoreError);
+    };
+    refused([](core::VisitRecord& r) { r.outcome = "maybe"; });
+    refused([](core::VisitRecord& r) { r.channel = "email"; });
+    refused([](core::VisitRecord& r) { r.language = "my name is Aino"; });
+    refused([](core::VisitRecord& r) { r.home_municipality = "Espoo, Kivenlahti 3"; });
+    refused([](core::VisitRecord& r) { r.point_id = "call me at 040 123"; });
+    refused([](core::VisitRecord& r) { r.advisor_point_id = "Virka Info"; });
+    refused([](core::VisitRecord& r) { r.tier = "Own point"; });
+    refused([](core::VisitRecord& r) { r.ended_by = "client said goodbye"; });
+    refused([](core::VisitRecord& r) { r.wait_seconds = -1; });
+    refused([](core::VisitRecord& r) { r.duration_seconds = -5; });
+    CHECK(database.visits().empty());
+
+    // Every channel the domain names is accepted.
+    for (const std::string channel : {"chat", "kiosk", "video", "language-support"}) {
+        core::VisitRecord record = served_visit();
+        record.channel = channel;
+        CHECK_NOTHROW(database.insert_visit(record));
+    }
+    CHECK(database.visits().size() == 4);
+}
