@@ -30,7 +30,8 @@ struct Policy {
 // calls it from one strand.
 class Switchboard {
 public:
-    // `conversation_prefix` keeps conversation ids unique across server runs.
+    // `conversation_prefix` keeps conversation ids unique across server runs: ids are the prefix
+    // followed by a counter from 1, so a prefix "c7f3a-" gives "c7f3a-1", "c7f3a-2" ...
     Switchboard(ServiceNetwork network, Policy policy, const Clock& clock,
                 std::string conversation_prefix);
     ~Switchboard();

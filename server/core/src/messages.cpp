@@ -1,0 +1,25 @@
+#include "neuvo/core/messages.hpp"
+
+namespace neuvo::core {
+
+const char* role_name(Role role) {
+    switch (role) {
+    case Role::client:
+        return "client";
+    case Role::advisor:
+        return "advisor";
+    }
+    return "client";
+}
+
+const char* presence_name(Presence presence) {
+    switch (presence) {
+    case Presence::available:
+        return "available";
+    case Presence::away:
+        return "away";
+    }
+    return "away";
+}
+
+} // namespace neuvo::core

@@ -1,0 +1,106 @@
+#pragma once
+
+#include "fake_clock.hpp"
+
+#include "neuvo/core/messages.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace neuvo::core::testing {
+
+// Effects written out as one line each, so that a test can state the exact effects of an event,
+// in order, and a failure prints what actually came out.
+
+inline std::string hour_text(TimePoint at) {
+    auto day = std::chrono::floor<std::chrono::days>(at);
+    std::chrono::year_month_day date{day};
+    std::chrono::hh_mm_ss time{std::chrono::floor<std::chrono::seconds>(at - day)};
+    char text[32];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02ld:%02ld:%02ld", int(date.year()),
+                  unsigned(date.month()), unsigned(date.day()), long(time.hours().count()),
+                  long(time.minutes().count()), long(time.seconds().count()));
+    return text;
+}
+
+inline std::string seconds_since_start(TimePoint at) {
+    return "+" +
+           std::to_string(
+               std::chrono::duration_cast<std::chrono::seconds>(at - test_start).count()) +
+           "s";
+}
+
+inline std::string outbound_text(const Outbound& message) {
+    return std::visit(
+        [](const auto& m) -> std::string {
+            using T = std::decay_t<decltype(m)>;
+            if constexpr (std::is_same_v<T, Queued>) {
+                return "queued " + m.request_id + " " + m.language +
+                       " position=" + std::to_string(m.position) +
+                       " advisors=" + std::to_string(m.advisors_signed_in);
+            } else if constexpr (std::is_same_v<T, ConversationStarted>) {
+                return "started " + m.conversation + " request=" + m.request_id + " " + m.language +
+                       " home=" + m.home_municipality + " tier=" + tier_name(m.tier) +
+                       " advisor=" + m.advisor_name + " point=" + m.point_id + " (" + m.point_name +
+                       ")";
+            } else if constexpr (std::is_same_v<T, ChatMessage>) {
+                return "message " + m.conversation + " seq=" + std::to_string(m.seq) +
+                       " id=" + m.message_id + " from=" + role_name(m.from) +
+                       " author=" + m.author + " text=" + m.text +
+                       " at=" + seconds_since_start(m.sent_at);
+            } else if constexpr (std::is_same_v<T, MessageAccepted>) {
+                return "accepted " + m.message_id + " " + m.conversation +
+                       " seq=" + std::to_string(m.seq) + (m.duplicate ? " duplicate" : "");
+            } else if constexpr (std::is_same_v<T, ConversationEnded>) {
+                return "ended " + m.conversation + " seq=" + std::to_string(m.seq) +
+                       " reason=" + m.reason;
+            } else if constexpr (std::is_same_v<T, PresenceState>) {
+                return std::string("presence ") + presence_name(m.status) +
+                       " capacity=" + std::to_string(m.capacity) +
+                       " active=" + std::to_string(m.active);
+            } else {
+                static_assert(std::is_same_v<T, ErrorReply>);
+                // The reason is for people; tests check that there is one, not its wording.
+                return "error " + m.code + " ref=" + m.ref + (m.reason.empty() ? " NO REASON" : "");
+            }
+        },
+        message);
+}
+
+inline std::string visit_text(const VisitRecord& v) {
+    return "visit " + v.outcome + " point=" + v.point_id + " advisor_point=" + v.advisor_point_id +
+           " " + v.channel + " " + v.language + " home=" + v.home_municipality + " tier=" + v.tier +
+           " hour=" + hour_text(v.started_hour) + " wait=" + std::to_string(v.wait_seconds) +
+           " duration=" + std::to_string(v.duration_seconds) + " ended_by=" + v.ended_by;
+}
+
+inline std::string effect_text(const Effect& effect) {
+    return std::visit(
+        [](const auto& e) -> std::string {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<T, Deliver>) {
+                return "to " + std::to_string(e.to) + ": " + outbound_text(e.message);
+            } else if constexpr (std::is_same_v<T, RecordVisit>) {
+                return visit_text(e.record);
+            } else {
+                static_assert(std::is_same_v<T, CloseSession>);
+                return "close " + std::to_string(e.session) + ": " + e.reason;
+            }
+        },
+        effect);
+}
+
+inline std::vector<std::string> text(const Effects& effects) {
+    std::vector<std::string> lines;
+    for (const Effect& effect : effects) {
+        lines.push_back(effect_text(effect));
+    }
+    return lines;
+}
+
+using Lines = std::vector<std::string>;
+
+} // namespace neuvo::core::testing

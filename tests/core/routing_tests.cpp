@@ -1,0 +1,147 @@
+#include "switchboard_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace neuvo::core;
+using namespace neuvo::core::testing;
+
+TEST_CASE("an Espoo client reaches Espoo, then Helsinki, then Tampere, then the national pool",
+          "[core][routing]") {
+    SwitchboardFixture f;
+    // The own point's advisor signs in last, with the highest session id: tier decides, not order.
+    f.available_advisor(10, tuomas(), 1);
+    f.available_advisor(11, hanna(), 1);
+    f.available_advisor(12, aino(), 1);
+    f.available_advisor(13, elias(), 1);
+
+    CHECK(text(f.client(1, "fi", "049")) ==
+          Lines{"to 1: started c-1 request=r-1 fi home=049 tier=own-point advisor=Elias "
+                "point=049-inespoo (In Espoo)",
+                "to 13: started c-1 request= fi home=049 tier=own-point advisor=Elias "
+                "point=049-inespoo (In Espoo)",
+                "to 13: presence available capacity=1 active=1"});
+    CHECK(text(f.client(2, "fi", "049")) ==
+          Lines{"to 2: started c-2 request=r-2 fi home=049 tier=region advisor=Aino "
+                "point=091-virka (Virka Info)",
+                "to 12: started c-2 request= fi home=049 tier=region advisor=Aino "
+                "point=091-virka (Virka Info)",
+                "to 12: presence available capacity=1 active=1"});
+    CHECK(text(f.client(3, "fi", "049")) ==
+          Lines{"to 3: started c-3 request=r-3 fi home=049 tier=partner advisor=Hanna "
+                "point=837-mainio (Mainio)",
+                "to 11: started c-3 request= fi home=049 tier=partner advisor=Hanna "
+                "point=837-mainio (Mainio)",
+                "to 11: presence available capacity=1 active=1"});
+    CHECK(text(f.client(4, "fi", "049")) ==
+          Lines{"to 4: started c-4 request=r-4 fi home=049 tier=national advisor=Tuomas "
+                "point=853-infotori (Infotori)",
+                "to 10: started c-4 request= fi home=049 tier=national advisor=Tuomas "
+                "point=853-infotori (Infotori)",
+                "to 10: presence available capacity=1 active=1"});
+    CHECK(text(f.client(5, "fi", "049")) == Lines{"to 5: queued r-5 fi position=1 advisors=4"});
+    CHECK(f.board.open_conversations() == 4);
+    CHECK(f.board.queue_length("fi") == 1);
+}
+
+TEST_CASE("a client without a home is served by the national pool only", "[core][routing]") {
+    SwitchboardFixture f;
+    f.available_advisor(10, aino());
+    f.available_advisor(11, tuomas());
+
+    CHECK(text(f.client(1, "ar", "")) ==
+          Lines{"to 1: started c-1 request=r-1 ar home=unknown tier=national advisor=Tuomas "
+                "point=853-infotori (Infotori)",
+                "to 11: started c-1 request= ar home=unknown tier=national advisor=Tuomas "
+                "point=853-infotori (Infotori)",
+                "to 11: presence available capacity=3 active=1"});
+    CHECK(text(f.client(2, "ar", "unknown"))[0] ==
+          "to 2: started c-2 request=r-2 ar home=unknown tier=national advisor=Tuomas "
+          "point=853-infotori (Infotori)");
+    // "other" keeps its own value for the register but routes like an unknown home.
+    CHECK(text(f.client(3, "ar", "other"))[0] ==
+          "to 3: started c-3 request=r-3 ar home=other tier=national advisor=Tuomas "
+          "point=853-infotori (Infotori)");
+    CHECK(text(f.client(4, "ar", "other")) == Lines{"to 4: queued r-4 ar position=1 advisors=2"});
+}
+
+TEST_CASE("within a tier the least loaded advisor gets the client", "[core][routing]") {
+    SwitchboardFixture f;
+    f.available_advisor(10, aino());
+    f.available_advisor(11, veera());
+
+    CHECK(text(f.client(1, "fi", "235"))[1].starts_with("to 10: started c-1"));
+    // Aino now has one conversation, Veera none: Veera, despite the higher session id.
+    CHECK(text(f.client(2, "fi", "235"))[1].starts_with("to 11: started c-2"));
+    // Equal load and equal rest: the lower session id.
+    CHECK(text(f.client(3, "fi", "235"))[1].starts_with("to 10: started c-3"));
+    CHECK(text(f.client(4, "fi", "235"))[1].starts_with("to 11: started c-4"));
+}
+
+TEST_CASE("within a tier and load the advisor idle longest gets the client", "[core][routing]") {
+    SwitchboardFixture f;
+    f.available_advisor(20, aino());
+    f.clock.advance(10s);
+    f.available_advisor(10, veera());
+    f.clock.advance(10s);
+
+    // Aino became available first; her higher session id does not matter.
+    CHECK(text(f.client(1, "fi", "235"))[1].starts_with("to 20: started c-1"));
+    CHECK(text(f.client(2, "fi", "235"))[1].starts_with("to 10: started c-2"));
+
+    f.clock.advance(60s);
+    f.board.end_conversation(20, "c-1", "e-1");
+    f.clock.advance(20s);
+    f.board.end_conversation(10, "c-2", "e-2");
+    // Aino's last conversation ended first.
+    CHECK(text(f.client(3, "fi", "235"))[1].starts_with("to 20: started c-3"));
+
+    f.clock.advance(20s);
+    f.board.end_conversation(3, "c-3", "e-3");
+    // Now Veera has rested longer.
+    CHECK(text(f.client(4, "fi", "235"))[1].starts_with("to 10: started c-4"));
+}
+
+TEST_CASE("becoming available again restarts the rest, changing capacity does not",
+          "[core][routing]") {
+    SwitchboardFixture f;
+    f.available_advisor(10, aino());
+    f.clock.advance(10s);
+    f.available_advisor(11, veera());
+    f.clock.advance(10s);
+    f.board.set_presence(10, Presence::away, std::nullopt, "p-a");
+    f.clock.advance(10s);
+    f.board.set_presence(10, Presence::available, std::nullopt, "p-b");
+    f.clock.advance(10s);
+    f.board.set_presence(11, Presence::available, 5, "p-c");
+
+    CHECK(text(f.client(1, "fi", "235"))[1].starts_with("to 11: started c-1"));
+}
+
+TEST_CASE("advisors who are away, full, speak another language or may not serve the home are "
+          "passed over",
+          "[core][routing]") {
+    SwitchboardFixture f;
+    f.board.advisor_connected(10, elias()); // away
+    f.available_advisor(11, aino(), 1);
+    f.available_advisor(12, oona());                                       // Oulu only
+    f.available_advisor(13, profile(7, "Sami", "091-virka", {"sv"}));      // no Finnish
+    f.available_advisor(14, profile(8, "Lost", "000-gone", {"fi", "ar"})); // no such point
+    f.client(1, "fi", "049");                                              // takes Aino's only seat
+
+    CHECK(text(f.client(2, "fi", "049")) == Lines{"to 2: queued r-2 fi position=1 advisors=3"});
+    CHECK(text(f.client(3, "ar", "049")) == Lines{"to 3: queued r-3 ar position=1 advisors=3"});
+    CHECK(f.board.advisors_signed_in() == 5);
+}
+
+TEST_CASE("a newcomer with a free advisor is served at once even while others wait",
+          "[core][routing]") {
+    SwitchboardFixture f;
+    f.available_advisor(10, aino());
+    // An Oulu resident cannot be served by Helsinki and waits.
+    CHECK(text(f.client(1, "ar", "564")) == Lines{"to 1: queued r-1 ar position=1 advisors=1"});
+    // A Helsinki resident is eligible for Aino: the Oulu resident's wait does not block her.
+    CHECK(text(f.client(2, "ar", "091"))[0] ==
+          "to 2: started c-1 request=r-2 ar home=091 tier=own-point advisor=Aino "
+          "point=091-virka (Virka Info)");
+    CHECK(f.board.queue_length("ar") == 1);
+}
