@@ -106,9 +106,19 @@ void Hub::leave(core::SessionId id) {
 void Hub::shut_down() {
     boost::asio::post(strand_, [this] {
         shutting_down_ = true;
-        for (auto& [id, peer] : peers_)
+        // End every session in the core now rather than when each peer answers its close frame:
+        // a peer that never answers must not keep its conversation, or its visit, open.
+        auto closing = std::move(peers_);
+        peers_.clear();
+        for (auto& [id, peer] : closing) {
             peer->close(websocket::close_code::going_away, "the server is shutting down");
+            apply(board_.disconnected(id));
+        }
     });
+}
+
+void Hub::after_pending_work(std::function<void()> then) {
+    boost::asio::post(strand_, std::move(then));
 }
 
 void Hub::send_to(core::SessionId id, const std::string& frame) {

@@ -10,6 +10,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -34,6 +35,8 @@ public:
 
     // Closes every peer with 1001 and refuses new ones.
     void shut_down();
+    // Runs `then` on the hub's strand after everything posted to the hub before this call.
+    void after_pending_work(std::function<void()> then);
 
     const core::ServiceNetwork& network() const { return network_; }
 

@@ -49,9 +49,13 @@ struct Server::Impl {
 
     void poll_connections() {
         if (context.connections.load() == 0) {
-            grace_timer.cancel();
-            work.reset();
-            io.stop();
+            // The last sessions posted their departures to the hub before they went; stopping
+            // through the hub's strand lets those run first, so their visits reach the store.
+            hub.after_pending_work([this] {
+                grace_timer.cancel();
+                work.reset();
+                io.stop();
+            });
             return;
         }
         auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(50));

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages and npm modules Neuvo needs to build, run and test.
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  build-essential cmake pkg-config git ca-certificates openssl
+  libboost1.81-dev libssl-dev libsqlite3-dev sqlite3 nlohmann-json3-dev catch2 zlib1g-dev
+  libsodium-dev
+  clang-format
+)
+if [ "${1:-}" = "--with-browser" ]; then
+  packages+=(chromium nodejs npm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# A node/npm that did not come from Debian (e.g. a newer one already on PATH) is fine.
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  tmp=()
+  for p in "${missing[@]}"; do [ "$p" = nodejs ] || [ "$p" = npm ] || tmp+=("$p"); done
+  missing=("${tmp[@]+"${tmp[@]}"}")
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [ "${1:-}" = "--with-browser" ] && [ ! -d tests/browser/node_modules/playwright-core ]; then
+  echo "Installing browser-test modules (npm ci in tests/browser)"
+  (cd tests/browser && npm ci --no-audit --no-fund)
+fi

@@ -1,0 +1,246 @@
+// A client and advisors over real WSS against the real server: routing by language and home
+// municipality, messages in order both ways, queueing, and the register rows that result.
+
+#include "test_server.hpp"
+#include "wss_client.hpp"
+
+#include "neuvo/store/database.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+using namespace neuvo::testing;
+using nlohmann::json;
+
+namespace {
+
+const std::vector<AdvisorLogin> arabic_advisors = {
+    {"aino", "Aino", "091-virka", "fi,ar"},      // capital region: reaches an Espoo client
+    {"leila", "Leila", "837-mainio", "fi,ar,fa"}, // Tampere: national pool only for Espoo
+};
+
+// Connects an advisor, checks the welcome, and makes them available with the given capacity.
+std::unique_ptr<WssClient> available_advisor(const TestServer& server, const std::string& login,
+                                             int capacity = 3) {
+    auto advisor = std::make_unique<WssClient>(
+        server.port(), WssClient::Options{"/ws/advisor", sign_in(server.port(), login,
+                                                                 "correct horse 1")});
+    auto welcome = advisor->expect("welcome");
+    REQUIRE(welcome["role"] == "advisor");
+    REQUIRE(welcome["advisor"]["point"].is_string());
+    REQUIRE(advisor->expect("presence")["status"] == "away");
+    advisor->send({{"type", "presence"}, {"id", "p-1"}, {"status", "available"},
+                   {"capacity", capacity}});
+    auto presence = advisor->expect("presence");
+    REQUIRE(presence["status"] == "available");
+    REQUIRE(presence["capacity"] == capacity);
+    return advisor;
+}
+
+std::unique_ptr<WssClient> welcomed_client(const TestServer& server) {
+    auto client = std::make_unique<WssClient>(server.port());
+    REQUIRE(client->negotiated_subprotocol() == "neuvo.v1");
+    auto welcome = client->expect("welcome");
+    REQUIRE(welcome["role"] == "client");
+    return client;
+}
+
+std::string file_bytes(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+} // namespace
+
+TEST_CASE("an Arabic-speaking client from Espoo reaches a capital-region advisor and they talk",
+          "[integration]") {
+    TestServer server(arabic_advisors);
+    auto leila = available_advisor(server, "leila");
+    auto aino = available_advisor(server, "aino");
+
+    auto client = welcomed_client(server);
+    client->send({{"type", "request"}, {"id", "r-1"}, {"language", "ar"}, {"home", "049"}});
+    auto started = client->expect("conversation_started");
+    CHECK(started["request"] == "r-1");
+    CHECK(started["tier"] == "region");
+    CHECK(started["advisor"]["name"] == "Aino");
+    CHECK(started["advisor"]["point"] == "091-virka");
+    CHECK(started["advisor"]["point_name"] == "Virka Info");
+    const std::string conversation = started["conversation"];
+
+    auto offered = aino->expect("conversation_started");
+    CHECK(offered["conversation"] == conversation);
+    CHECK(offered["home"] == "049");
+    CHECK(offered["language"] == "ar");
+    CHECK_FALSE(offered.contains("request"));
+    CHECK(aino->expect("presence")["active"] == 1);
+    CHECK_FALSE(leila->try_receive(300ms)); // the Tampere advisor was not bothered
+
+    // Client to advisor, in order, each acknowledged with its sequence number.
+    for (int i = 1; i <= 5; ++i) {
+        client->send({{"type", "message"},
+                      {"id", "c-" + std::to_string(i)},
+                      {"conversation", conversation},
+                      {"text", "مرحبا " + std::to_string(i)}});
+        auto accepted = client->expect("accepted");
+        CHECK(accepted["id"] == "c-" + std::to_string(i));
+        CHECK(accepted["seq"] == i);
+    }
+    for (int i = 1; i <= 5; ++i) {
+        auto message = aino->expect("message");
+        CHECK(message["seq"] == i);
+        CHECK(message["from"] == "client");
+        CHECK(message["text"] == "مرحبا " + std::to_string(i));
+        CHECK_FALSE(message.contains("author"));
+    }
+    // Advisor to client, continuing the same numbering.
+    for (int i = 1; i <= 3; ++i)
+        aino->send({{"type", "message"},
+                    {"id", "a-" + std::to_string(i)},
+                    {"conversation", conversation},
+                    {"text", "Hei " + std::to_string(i)}});
+    for (int i = 1; i <= 3; ++i) {
+        CHECK(aino->expect("accepted")["seq"] == 5 + i);
+        auto message = client->expect("message");
+        CHECK(message["seq"] == 5 + i);
+        CHECK(message["from"] == "advisor");
+        CHECK(message["author"] == "Aino");
+        CHECK(message["text"] == "Hei " + std::to_string(i));
+    }
+    // A resend with the same id is recognised and not delivered twice.
+    client->send({{"type", "message"}, {"id", "c-2"}, {"conversation", conversation},
+                  {"text", "مرحبا 2"}});
+    auto again = client->expect("accepted");
+    CHECK(again["seq"] == 2);
+    CHECK(again["duplicate"] == true);
+    CHECK_FALSE(aino->try_receive(300ms));
+
+    client->send({{"type", "ack"}, {"conversation", conversation}, {"seq", 8}});
+    client->send({{"type", "end"}, {"id", "e-1"}, {"conversation", conversation}});
+    auto ended = client->expect("conversation_ended");
+    CHECK(ended["reason"] == "client");
+    CHECK(ended["seq"] == 9);
+    CHECK(aino->expect("conversation_ended")["reason"] == "client");
+    CHECK(aino->expect("presence")["active"] == 0);
+
+    REQUIRE(server.stop() == 0);
+    neuvo::store::Database database(server.database().string());
+    auto rows = database.visits();
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0]["outcome"] == "served");
+    CHECK(rows[0]["point_id"] == "091-virka");
+    CHECK(rows[0]["advisor_point_id"] == "091-virka");
+    CHECK(rows[0]["channel"] == "chat");
+    CHECK(rows[0]["language"] == "ar");
+    CHECK(rows[0]["home_municipality"] == "049");
+    CHECK(rows[0]["tier"] == "region");
+    CHECK(rows[0]["ended_by"] == "client");
+    CHECK(rows[0]["started_hour"].substr(13) == ":00Z");
+}
+
+TEST_CASE("a second client waits with position 1 and is served when the first conversation ends",
+          "[integration]") {
+    TestServer server({{"aino", "Aino", "091-virka", "fi,ar"}});
+    auto aino = available_advisor(server, "aino", 1);
+
+    auto first = welcomed_client(server);
+    first->send({{"type", "request"}, {"id", "r-1"}, {"language", "ar"}, {"home", "091"}});
+    const std::string first_conversation = first->expect("conversation_started")["conversation"];
+    CHECK(aino->expect("conversation_started")["tier"] == "own-point");
+    aino->expect("presence");
+
+    auto second = welcomed_client(server);
+    second->send({{"type", "request"}, {"id", "r-2"}, {"language", "ar"}, {"home", "092"}});
+    auto queued = second->expect("queued");
+    CHECK(queued["position"] == 1);
+    CHECK(queued["request"] == "r-2");
+    CHECK(queued["advisors_signed_in"] == 1);
+
+    // A canary that must never reach the database file or its log.
+    const std::string canary = "CANARY-7f3e9a-do-not-store";
+    first->send({{"type", "message"}, {"id", "m-1"}, {"conversation", first_conversation},
+                 {"text", canary}});
+    first->expect("accepted");
+    CHECK(aino->expect("message")["text"] == canary);
+
+    aino->send({{"type", "end"}, {"id", "e-1"}, {"conversation", first_conversation}});
+    CHECK(first->expect("conversation_ended")["reason"] == "advisor");
+    CHECK(aino->expect("conversation_ended")["conversation"] == first_conversation);
+
+    auto started = second->expect("conversation_started");
+    CHECK(started["request"] == "r-2");
+    CHECK(started["tier"] == "region");
+    json seen_by_advisor = aino->receive();
+    // The advisor learns of its freed capacity and of the next client, in either order.
+    if (seen_by_advisor["type"] == "presence")
+        seen_by_advisor = aino->receive();
+    CHECK(seen_by_advisor["type"] == "conversation_started");
+    CHECK(seen_by_advisor["conversation"] == started["conversation"]);
+    CHECK(aino->expect("presence")["active"] == 1);
+
+    // The second client leaves by closing its socket: the conversation ends for the advisor.
+    second->close();
+    auto ended = aino->expect("conversation_ended");
+    CHECK(ended["reason"] == "client_disconnected");
+
+    REQUIRE(server.stop() == 0);
+    {
+        neuvo::store::Database database(server.database().string());
+        auto rows = database.visits();
+        REQUIRE(rows.size() == 2);
+        CHECK(rows[0]["ended_by"] == "advisor");
+        CHECK(rows[0]["tier"] == "own-point");
+        CHECK(rows[0]["home_municipality"] == "091");
+        CHECK(rows[1]["ended_by"] == "client_disconnected");
+        CHECK(rows[1]["home_municipality"] == "092");
+        CHECK(std::stoll(rows[1]["wait_seconds"]) >= 0);
+        const std::set<std::string> allowed = {
+            "id",       "outcome",      "point_id",     "advisor_point_id", "channel",
+            "language", "home_municipality", "tier",    "started_hour",     "wait_seconds",
+            "duration_seconds", "ended_by"};
+        for (const auto& row : rows)
+            for (const auto& [column, value] : row) {
+                CHECK(allowed.count(column) == 1);
+                CHECK(value.find("CANARY") == std::string::npos);
+            }
+    }
+    for (const auto& suffix : {"", "-wal", "-shm"}) {
+        auto path = server.database().string() + suffix;
+        if (std::filesystem::exists(path))
+            CHECK(file_bytes(path).find(canary) == std::string::npos);
+    }
+    CHECK(server.log().find(canary) == std::string::npos);
+}
+
+TEST_CASE("a queued client who leaves is removed at once and counted as unserved",
+          "[integration]") {
+    TestServer server({{"aino", "Aino", "091-virka", "fi,ar"}});
+    auto waiting = welcomed_client(server);
+    waiting->send({{"type", "request"}, {"id", "r-1"}, {"language", "so"}, {"home", "205"}});
+    auto queued = waiting->expect("queued");
+    CHECK(queued["position"] == 1);
+    CHECK(queued["advisors_signed_in"] == 0); // nobody speaking Somali is signed in: say so
+
+    auto behind = welcomed_client(server);
+    behind->send({{"type", "request"}, {"id", "r-2"}, {"language", "so"}});
+    CHECK(behind->expect("queued")["position"] == 2);
+
+    waiting->close();
+    auto moved_up = behind->expect("queued");
+    CHECK(moved_up["position"] == 1);
+
+    REQUIRE(server.stop() == 0);
+    neuvo::store::Database database(server.database().string());
+    auto rows = database.visits();
+    REQUIRE(rows.size() == 2); // the one who left, and the one still waiting at shutdown
+    CHECK(rows[0]["outcome"] == "unserved");
+    CHECK(rows[0]["language"] == "so");
+    CHECK(rows[0]["home_municipality"] == "205");
+    CHECK(rows[0]["ended_by"] == "client_left_queue");
+    CHECK(rows[0]["point_id"] == "");
+}
