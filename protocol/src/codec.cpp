@@ -45,13 +45,14 @@ json encode_fields(const core::Queued& m) {
 }
 
 json encode_fields(const core::ConversationStarted& m) {
-    json message = {{"type", "conversation_started"},
-                    {"conversation", m.conversation},
-                    {"language", m.language},
-                    {"home", m.home_municipality},
-                    {"tier", core::tier_name(m.tier)},
-                    {"advisor",
-                     {{"name", m.advisor_name}, {"point", m.point_id}, {"point_name", m.point_name}}}};
+    json message = {
+        {"type", "conversation_started"},
+        {"conversation", m.conversation},
+        {"language", m.language},
+        {"home", m.home_municipality},
+        {"tier", core::tier_name(m.tier)},
+        {"advisor",
+         {{"name", m.advisor_name}, {"point", m.point_id}, {"point_name", m.point_name}}}};
     if (!m.request_id.empty())
         message["request"] = m.request_id;
     return message;

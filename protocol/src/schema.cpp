@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <initializer_list>
 #include <string_view>
 #include <vector>
 
@@ -17,7 +16,9 @@ struct Field {
     std::string_view name;
     Kind kind;
     bool required;
-    std::initializer_list<std::string_view> allowed = {}; // for Kind::enumeration
+    // A vector, not an initializer_list: the table below is copied out of a temporary list, and
+    // a copied initializer_list would point into that list's already destroyed array.
+    std::vector<std::string_view> allowed = {}; // for Kind::enumeration
 };
 
 struct MessageSchema {
@@ -42,7 +43,9 @@ const std::vector<MessageSchema>& schemas() {
          {{"id", Kind::identifier, true},
           {"conversation", Kind::string, true},
           {"text", Kind::string, true}}},
-        {Direction::to_server, "ack", {{"conversation", Kind::string, true}, {"seq", Kind::count, true}}},
+        {Direction::to_server,
+         "ack",
+         {{"conversation", Kind::string, true}, {"seq", Kind::count, true}}},
         {Direction::to_server,
          "end",
          {{"id", Kind::identifier, true}, {"conversation", Kind::string, true}}},
@@ -104,7 +107,9 @@ const std::vector<MessageSchema>& schemas() {
           {"active", Kind::count, true}}},
         {Direction::to_peer,
          "error",
-         {{"code", Kind::string, true}, {"reason", Kind::string, true}, {"ref", Kind::string, false}}},
+         {{"code", Kind::string, true},
+          {"reason", Kind::string, true},
+          {"ref", Kind::string, false}}},
     };
     return table;
 }
@@ -114,7 +119,7 @@ const char* kind_description(Kind kind) {
     case Kind::string:
         return "a string";
     case Kind::identifier:
-        return "a non-empty string of at most 128 characters";
+        return "a non-empty string of at most 128 bytes";
     case Kind::count:
         return "a non-negative integer";
     case Kind::positive:
@@ -142,7 +147,8 @@ bool fits(const nlohmann::json& value, const Field& field) {
         return !text.empty() && text.size() <= max_id_length;
     }
     case Kind::count:
-        return value.is_number_unsigned() || (value.is_number_integer() && value.get<std::int64_t>() >= 0);
+        return value.is_number_unsigned() ||
+               (value.is_number_integer() && value.get<std::int64_t>() >= 0);
     case Kind::positive:
         return (value.is_number_unsigned() && value.get<std::uint64_t>() > 0) ||
                (value.is_number_integer() && value.get<std::int64_t>() > 0);
@@ -199,11 +205,10 @@ std::optional<SchemaViolation> validate(const nlohmann::json& message, Direction
             continue;
         }
         if (!fits(*it, field)) {
-            std::string expected = field.kind == Kind::enumeration
-                                       ? "one of " + allowed_list(field)
-                                       : kind_description(field.kind);
-            return SchemaViolation{"invalid_field", "field \"" + std::string(field.name) +
-                                                        "\" must be " + expected};
+            std::string expected = field.kind == Kind::enumeration ? "one of " + allowed_list(field)
+                                                                   : kind_description(field.kind);
+            return SchemaViolation{"invalid_field",
+                                   "field \"" + std::string(field.name) + "\" must be " + expected};
         }
     }
     return std::nullopt;

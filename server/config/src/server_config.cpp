@@ -104,12 +104,13 @@ bool valid_language_tag(const std::string& tag) {
 
 int minute_of_day(const Field& field) {
     const auto text = field.text();
-    int hours = -1;
-    int minutes = -1;
-    char colon = 0;
-    std::istringstream in(text);
-    if (text.size() != 5 || !(in >> hours >> colon >> minutes) || colon != ':' || hours < 0 ||
-        hours > 24 || minutes < 0 || minutes > 59 || (hours == 24 && minutes != 0))
+    // Digit by digit: a stream would skip blanks and stop early, taking " 9:00" or "09:0x".
+    auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+    if (text.size() != 5 || !digit(0) || !digit(1) || text[2] != ':' || !digit(3) || !digit(4))
+        field.fail("a time \"HH:MM\"");
+    int hours = (text[0] - '0') * 10 + (text[1] - '0');
+    int minutes = (text[3] - '0') * 10 + (text[4] - '0');
+    if (hours > 24 || minutes > 59 || (hours == 24 && minutes != 0))
         field.fail("a time \"HH:MM\"");
     return hours * 60 + minutes;
 }
@@ -146,10 +147,15 @@ void read_limits(const Field& field, ServerConfig& config) {
     if (field.has("default_capacity"))
         policy.default_capacity =
             static_cast<int>(field.at("default_capacity").integer(1, policy.max_capacity));
+    // Checked here too because default_capacity may be left out: the built-in default must
+    // still be one the advisor could choose.
+    if (policy.default_capacity > policy.max_capacity)
+        throw ConfigError(field.path() + ".max_capacity: expected at least default_capacity (" +
+                          std::to_string(policy.default_capacity) + "), got " +
+                          std::to_string(policy.max_capacity));
     if (policy.max_text_bytes + 1024 > limits.max_frame_bytes)
-        throw ConfigError(field.path() +
-                          ".max_text_bytes: expected at least 1024 bytes less than "
-                          "max_frame_bytes, so that a full message fits in a frame");
+        throw ConfigError(field.path() + ".max_text_bytes: expected at least 1024 bytes less than "
+                                         "max_frame_bytes, so that a full message fits in a frame");
 }
 
 void read_languages(const Field& field, core::ServiceNetwork& network) {
@@ -203,6 +209,9 @@ void read_points(const Field& field, core::ServiceNetwork& network) {
             auto tag = language.text();
             if (!network.find_language(tag))
                 language.fail("a tag listed in \"languages\"");
+            if (std::any_of(point.languages.begin(), point.languages.end(),
+                            [&](const auto& offer) { return offer.language == tag; }))
+                language.fail("a tag not listed before for this point");
             point.languages.push_back(core::LanguageOffer{tag, {}});
         }
         if (item.has("serves"))

@@ -13,7 +13,7 @@ enum class Direction {
 };
 
 struct SchemaViolation {
-    std::string code; // "unknown_type", "missing_field" or "invalid_field"
+    std::string code; // "bad_json", "unknown_type", "missing_field" or "invalid_field"
     std::string reason;
 };
 

@@ -25,7 +25,7 @@ struct Endpoint {
 };
 
 struct Limits {
-    std::size_t max_frame_bytes = 64 * 1024;      // larger WebSocket frames close with 1009
+    std::size_t max_frame_bytes = 64 * 1024;        // larger WebSocket frames close with 1009
     std::size_t max_send_queue_bytes = 1024 * 1024; // a peer that stops reading is closed past it
     std::size_t max_connections = 20000;
     std::size_t max_http_body_bytes = 16 * 1024;
@@ -34,7 +34,7 @@ struct Limits {
 };
 
 struct ServerConfig {
-    Endpoint listen; // HTTPS and WSS
+    Endpoint listen;                    // HTTPS and WSS
     std::optional<Endpoint> plain_http; // only behind a proxy that terminates TLS
     std::filesystem::path certificate;
     std::filesystem::path private_key;

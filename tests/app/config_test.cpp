@@ -1,0 +1,526 @@
+// The configuration is the only place the service network is written down. These tests load the
+// real demo network and check it against /work/shared/DOMAIN.md, and check that each kind of
+// mistake an operator can make is refused with a message naming the field and what was expected.
+
+#include "neuvo/config/server_config.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace config = neuvo::config;
+namespace core = neuvo::core;
+using Catch::Contains;
+using nlohmann::json;
+
+void write_file(const fs::path& path, const std::string& text) {
+    fs::create_directories(path.parent_path());
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    REQUIRE(out.good());
+}
+
+// A fresh directory holding what a configuration points at: a certificate and a key (their
+// contents are not checked when loading, only that they exist) and a document root. Removed with
+// everything in it at the end of the test.
+class ConfigDirectory {
+public:
+    ConfigDirectory() {
+        std::string pattern = (fs::temp_directory_path() / "neuvo-config-test-XXXXXX").string();
+        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+        path_ = pattern;
+        write_file(path_ / "certs" / "dev-cert.pem", "dummy certificate\n");
+        write_file(path_ / "certs" / "dev-key.pem", "dummy key\n");
+        fs::create_directories(path_ / "www");
+    }
+    ~ConfigDirectory() {
+        std::error_code ignored;
+        fs::remove_all(path_, ignored);
+    }
+    ConfigDirectory(const ConfigDirectory&) = delete;
+    ConfigDirectory& operator=(const ConfigDirectory&) = delete;
+
+    const fs::path& path() const { return path_; }
+
+private:
+    fs::path path_;
+};
+
+// The smallest configuration that loads; each error test breaks exactly one thing in it, so that
+// the error seen is the one the test is about.
+json minimal_config() {
+    return json::parse(R"({
+      "listen": {"address": "127.0.0.1", "port": 8443},
+      "tls": {"certificate": "certs/dev-cert.pem", "private_key": "certs/dev-key.pem"},
+      "database": "var/test.db",
+      "document_root": "www",
+      "languages": [
+        {"tag": "fi", "autonym": "Suomi", "dir": "ltr"},
+        {"tag": "ar", "autonym": "العربية", "dir": "rtl"}
+      ],
+      "municipalities": [
+        {"code": "091", "name": "Helsinki", "region": "capital-region"},
+        {"code": "049", "name": "Espoo", "region": "capital-region"}
+      ],
+      "points": [
+        {"id": "091-virka", "municipality": "091", "name": "Virka Info",
+         "languages": ["fi", "ar"], "serves": ["049"], "national_pool": true,
+         "schedules": {"ar": [{"days": ["mon", "tue"], "from": "09:00", "to": "16:00"}]}}
+      ]
+    })");
+}
+
+// The error message, or a text no test expects when the configuration was accepted: failing
+// from inside an assertion's expression would abort the rest of the test case.
+std::string config_error(const json& document, const fs::path& base) {
+    try {
+        config::parse_config(document.dump(), base);
+    } catch (const config::ConfigError& error) {
+        return error.what();
+    }
+    return "(accepted) " + document.dump();
+}
+
+json& first_slot(json& document) {
+    return document["points"][0]["schedules"]["ar"][0];
+}
+
+// The demo configuration with its files moved into `directory`. The repository's demo.json
+// points at ../certs/, which a fresh clone does not have; the rest is used exactly as shipped.
+fs::path copy_of_demo_config(const ConfigDirectory& directory) {
+    std::ifstream in(NEUVO_DEMO_CONFIG, std::ios::binary);
+    INFO("reading " << NEUVO_DEMO_CONFIG);
+    REQUIRE(in.good());
+    json demo = json::parse(in);
+    demo["tls"]["certificate"] = "certs/dev-cert.pem";
+    demo["tls"]["private_key"] = "certs/dev-key.pem";
+    demo["document_root"] = "www";
+    demo["database"] = "var/demo.db";
+    auto path = directory.path() / "demo.json";
+    write_file(path, demo.dump(2));
+    return path;
+}
+
+const core::Point& point(const config::ServerConfig& loaded, const std::string& id) {
+    const auto* found = loaded.network.find_point(id);
+    INFO("point " << id);
+    REQUIRE(found != nullptr);
+    return *found;
+}
+
+std::set<std::string> offered_languages(const core::Point& point) {
+    std::set<std::string> tags;
+    for (const auto& offer : point.languages)
+        tags.insert(offer.language);
+    return tags;
+}
+
+std::set<std::string> words(const std::string& text) {
+    std::set<std::string> result;
+    std::istringstream in(text);
+    for (std::string word; in >> word;)
+        result.insert(word);
+    return result;
+}
+
+bool same_slot(const core::ScheduleSlot& a, const core::ScheduleSlot& b) {
+    return a.weekday == b.weekday && a.from_minute == b.from_minute && a.to_minute == b.to_minute;
+}
+
+} // namespace
+
+// ---- The demo configuration ----
+
+TEST_CASE("the demo configuration loads and resolves its paths next to the file",
+          "[config][demo]") {
+    ConfigDirectory directory;
+    auto loaded = config::load_config(copy_of_demo_config(directory));
+
+    CHECK(loaded.listen.address == "127.0.0.1");
+    CHECK(loaded.listen.port == 8443);
+    CHECK_FALSE(loaded.plain_http.has_value());
+    CHECK(loaded.certificate == directory.path() / "certs" / "dev-cert.pem");
+    CHECK(loaded.private_key == directory.path() / "certs" / "dev-key.pem");
+    CHECK(loaded.database == directory.path() / "var" / "demo.db");
+    CHECK(loaded.document_root == directory.path() / "www");
+
+    CHECK(loaded.limits.max_frame_bytes == 65536);
+    CHECK(loaded.limits.max_connections == 20000);
+    CHECK(loaded.limits.session_lifetime == std::chrono::minutes(720));
+    CHECK(loaded.policy.max_text_bytes == 4000);
+    CHECK(loaded.policy.default_capacity == 3);
+    CHECK(loaded.policy.max_capacity == 10);
+}
+
+TEST_CASE("the demo network has the nine points of DOMAIN.md with their languages",
+          "[config][demo]") {
+    ConfigDirectory directory;
+    auto loaded = config::load_config(copy_of_demo_config(directory));
+
+    // DOMAIN.md, "Advisory points for the demo configuration".
+    const std::map<std::string, std::string> languages_by_point = {
+        {"091-virka", "fi sv en ru et ar fr zh so tr prs fa ckb bg"},
+        {"049-inespoo", "fi sv en ru"},
+        {"092-vantaa", "fi sv en ru et ar so"},
+        {"235-kauniainen", "fi sv en"},
+        {"837-mainio", "fi en sv ru et fa prs ckb ar so zh th lo bg fr es sn"},
+        {"853-infotori", "fi en ru ar ckb prs fa ps so sq es it de th"},
+        {"109-kastelli", "fi en et ru tr prs fa ckb az"},
+        {"205-monika", "fi en ru ar so"},
+        {"564-oulu10", "zh ar th"},
+    };
+    std::set<std::string> ids;
+    for (const auto& point : loaded.network.points)
+        ids.insert(point.id);
+    std::set<std::string> expected_ids;
+    for (const auto& [id, languages] : languages_by_point)
+        expected_ids.insert(id);
+    CHECK(loaded.network.points.size() == 9);
+    CHECK(ids == expected_ids);
+
+    for (const auto& [id, languages] : languages_by_point) {
+        INFO("point " << id);
+        const auto& demo_point = point(loaded, id);
+        CHECK(offered_languages(demo_point) == words(languages));
+        // A point id starts with its municipality code, e.g. "091-virka" is in Helsinki (091).
+        CHECK(id.starts_with(demo_point.municipality + "-"));
+    }
+    CHECK(offered_languages(point(loaded, "091-virka")).count("ckb") == 1);
+}
+
+TEST_CASE("Oulu10 offers one language a day, every other offer has no schedule", "[config][demo]") {
+    ConfigDirectory directory;
+    auto loaded = config::load_config(copy_of_demo_config(directory));
+
+    // 09:00-16:00 is minutes 540 to 960; weekdays are ISO, 1 = Monday.
+    const std::map<std::string, core::ScheduleSlot> oulu_days = {
+        {"zh", {1, 540, 960}},
+        {"ar", {2, 540, 960}},
+        {"th", {3, 540, 960}},
+    };
+    for (const auto& offer : point(loaded, "564-oulu10").languages) {
+        INFO("Oulu10 offers " << offer.language);
+        REQUIRE(oulu_days.count(offer.language) == 1);
+        REQUIRE(offer.schedule.size() == 1);
+        CHECK(same_slot(offer.schedule[0], oulu_days.at(offer.language)));
+    }
+    for (const auto& demo_point : loaded.network.points) {
+        if (demo_point.id == "564-oulu10")
+            continue;
+        for (const auto& offer : demo_point.languages) {
+            INFO(demo_point.id << " offers " << offer.language);
+            CHECK(offer.schedule.empty());
+        }
+    }
+}
+
+TEST_CASE("the capital region is one region group and partners serve their neighbours",
+          "[config][demo]") {
+    ConfigDirectory directory;
+    auto loaded = config::load_config(copy_of_demo_config(directory));
+    const auto& network = loaded.network;
+
+    CHECK(network.municipalities.size() == 19);
+    for (const char* code : {"091", "049", "092", "235"}) {
+        INFO("municipality " << code);
+        const auto* municipality = network.find_municipality(code);
+        REQUIRE(municipality != nullptr);
+        CHECK(municipality->region == "capital-region");
+    }
+    // Outside the capital region no municipality is in that group.
+    int capital_region_members = 0;
+    for (const auto& municipality : network.municipalities)
+        capital_region_members += municipality.region == "capital-region" ? 1 : 0;
+    CHECK(capital_region_members == 4);
+
+    using Codes = std::vector<std::string>;
+    CHECK(point(loaded, "837-mainio").serves_municipalities == Codes{"536", "211"});
+    CHECK(point(loaded, "853-infotori").serves_municipalities == Codes{"202", "680"});
+    CHECK(point(loaded, "109-kastelli").serves_municipalities == Codes{"165"});
+    CHECK(point(loaded, "205-monika").serves_municipalities == Codes{"765", "290"});
+    CHECK(point(loaded, "564-oulu10").serves_municipalities == Codes{"244"});
+    CHECK(point(loaded, "091-virka").serves_municipalities.empty());
+
+    std::set<std::string> national_pool;
+    for (const auto& demo_point : network.points)
+        if (demo_point.national_pool)
+            national_pool.insert(demo_point.id);
+    CHECK(national_pool ==
+          std::set<std::string>{"091-virka", "837-mainio", "853-infotori", "205-monika"});
+}
+
+TEST_CASE("the demo languages are named by their autonyms with their writing direction",
+          "[config][demo]") {
+    ConfigDirectory directory;
+    auto loaded = config::load_config(copy_of_demo_config(directory));
+    const auto& network = loaded.network;
+
+    CHECK(network.languages.size() == 26);
+    for (const auto& demo_point : network.points)
+        for (const auto& offer : demo_point.languages) {
+            INFO(demo_point.id << " offers " << offer.language);
+            CHECK(network.find_language(offer.language) != nullptr);
+        }
+
+    std::set<std::string> right_to_left;
+    for (const auto& language : network.languages)
+        if (language.right_to_left)
+            right_to_left.insert(language.tag);
+    CHECK(right_to_left == std::set<std::string>{"ar", "fa", "prs", "ps", "ckb"});
+
+    // "Русский" must begin with Cyrillic Р (U+0420, UTF-8 D0 A0), not a Latin P look-alike.
+    const auto* russian = network.find_language("ru");
+    REQUIRE(russian != nullptr);
+    CHECK(russian->autonym.starts_with("\xD0\xA0"));
+    CHECK(russian->autonym == "Русский");
+    REQUIRE(network.find_language("ar") != nullptr);
+    CHECK(network.find_language("ar")->autonym == "العربية");
+}
+
+// ---- Configurations that must be refused ----
+
+TEST_CASE("the minimal configuration the error tests start from is valid", "[config][errors]") {
+    // Without this, an error test could pass on an error other than the one it introduces.
+    ConfigDirectory directory;
+    auto loaded = config::parse_config(minimal_config().dump(), directory.path());
+    CHECK(loaded.network.points.size() == 1);
+    REQUIRE(loaded.network.points[0].languages.size() == 2);
+    const auto& arabic = loaded.network.points[0].languages[1];
+    REQUIRE(arabic.schedule.size() == 2);
+    CHECK(same_slot(arabic.schedule[0], {1, 540, 960}));
+    CHECK(same_slot(arabic.schedule[1], {2, 540, 960}));
+}
+
+TEST_CASE("a file that is not JSON is refused with the file's path", "[config][errors]") {
+    ConfigDirectory directory;
+    auto path = directory.path() / "broken.json";
+    write_file(path, "{\"listen\": {\"address\": \"127.0.0.1\",");
+    try {
+        config::load_config(path);
+        FAIL("a truncated file was accepted");
+    } catch (const config::ConfigError& error) {
+        CHECK_THAT(error.what(), Contains(path.string()) && Contains("not valid JSON"));
+    }
+}
+
+TEST_CASE("a configuration file that does not exist is refused with its path", "[config][errors]") {
+    ConfigDirectory directory;
+    auto path = directory.path() / "absent.json";
+    try {
+        config::load_config(path);
+        FAIL("a missing file was accepted");
+    } catch (const config::ConfigError& error) {
+        CHECK_THAT(error.what(), Contains(path.string()));
+    }
+}
+
+TEST_CASE("a configuration that is not an object is refused", "[config][errors]") {
+    ConfigDirectory directory;
+    CHECK_THAT(config_error(json::array({1, 2}), directory.path()),
+               Contains("expected a JSON object at the top level"));
+}
+
+TEST_CASE("listen is required", "[config][errors]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    document.erase("listen");
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("listen: expected an object, got nothing"));
+}
+
+TEST_CASE("listen.port must be a TCP port", "[config][errors]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    document["listen"]["port"] = 70000;
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("listen.port: expected an integer from 0 to 65535, got 70000"));
+
+    document["listen"]["port"] = "8443";
+    CHECK_THAT(config_error(document, directory.path()), Contains("listen.port: expected"));
+}
+
+TEST_CASE("a language's dir is ltr or rtl", "[config][errors]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    document["languages"][0]["dir"] = "up";
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains(R"(languages[0].dir: expected "ltr" or "rtl", got "up")"));
+}
+
+TEST_CASE("a language tag may be listed only once", "[config][errors]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    document["languages"][1]["tag"] = "fi";
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains(R"(languages[1].tag: expected a tag not listed before, got "fi")"));
+}
+
+TEST_CASE("a language tag must look like BCP-47", "[config][errors]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    document["languages"][1]["tag"] = "Arabic";
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("languages[1].tag: expected a BCP-47 language tag"));
+}
+
+TEST_CASE("a point's municipality must be listed", "[config][errors]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    document["points"][0]["municipality"] = "999";
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains(R"(points[0].municipality: expected a code listed in "municipalities", )"
+                        R"(got "999")"));
+}
+
+TEST_CASE("a point's language must be in the languages table", "[config][errors]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    document["points"][0]["languages"][1] = "xx";
+    document["points"][0].erase("schedules");
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains(R"(points[0].languages[1]: expected a tag listed in "languages", )"
+                        R"(got "xx")"));
+}
+
+TEST_CASE("a point lists each language once", "[config][errors]") {
+    // A second copy would silently take no schedule: the first copy gets them all.
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    document["points"][0]["languages"].push_back(document["points"][0]["languages"][0]);
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains(R"(points[0].languages[2]: expected a tag not listed before for this )"
+                        R"(point)"));
+}
+
+TEST_CASE("a point can only serve listed municipalities", "[config][errors]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    document["points"][0]["serves"] = {"049", "998"};
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains(R"(points[0].serves[1]: expected a code listed in "municipalities", )"
+                        R"(got "998")"));
+}
+
+TEST_CASE("a schedule is only for a language the point lists", "[config][errors]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    document["points"][0]["languages"] = {"fi"};
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("points[0].schedules.ar: expected a schedule only for a language the "
+                        "point lists"));
+}
+
+TEST_CASE("a slot ends after it starts", "[config][errors]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    first_slot(document)["to"] = "08:00";
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains(R"(points[0].schedules.ar[0].to: expected a time later than "from", )"
+                        R"(got "08:00")"));
+
+    first_slot(document)["to"] = "09:00";
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("points[0].schedules.ar[0].to: expected a time later"));
+}
+
+TEST_CASE("a slot's days are weekday abbreviations", "[config][errors]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    first_slot(document)["days"] = {"mon", "funday"};
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("points[0].schedules.ar[0].days[1]: expected a weekday: mon, tue, wed, "
+                        R"(thu, fri, sat or sun, got "funday")"));
+}
+
+TEST_CASE("slot times are written HH:MM", "[config][errors]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    first_slot(document)["from"] = "9:00";
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains(R"(points[0].schedules.ar[0].from: expected a time "HH:MM", got "9:00")"));
+
+    // Five characters that are still not HH:MM; a stream parser skipping blanks and stopping at
+    // the first non-digit would read each of these as a valid time.
+    for (const char* time :
+         {" 9:00", "9:001", "09:0x", "09: 5", "+9:00", "25:00", "24:01", "12:60"}) {
+        INFO("from " << time);
+        first_slot(document)["from"] = time;
+        CHECK_THAT(config_error(document, directory.path()),
+                   Contains(R"(points[0].schedules.ar[0].from: expected a time "HH:MM")"));
+    }
+}
+
+TEST_CASE("a slot may run until 24:00", "[config][schedule]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    first_slot(document)["from"] = "00:00";
+    first_slot(document)["to"] = "24:00";
+    auto loaded = config::parse_config(document.dump(), directory.path());
+    const auto& arabic = loaded.network.points[0].languages[1];
+    REQUIRE_FALSE(arabic.schedule.empty());
+    CHECK(same_slot(arabic.schedule[0], {1, 0, 1440}));
+}
+
+TEST_CASE("a missing certificate is refused with the path that was looked for",
+          "[config][errors]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    document["tls"]["certificate"] = "certs/missing.pem";
+    auto missing = (directory.path() / "certs" / "missing.pem").string();
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("tls.certificate: expected a readable file") && Contains(missing));
+
+    document = minimal_config();
+    document["tls"]["private_key"] = "certs/missing-key.pem";
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("tls.private_key: expected a readable file") &&
+                   Contains((directory.path() / "certs" / "missing-key.pem").string()));
+}
+
+TEST_CASE("document_root must be a directory", "[config][errors]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    document["document_root"] = "certs/dev-cert.pem";
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("document_root: expected a directory") &&
+                   Contains((directory.path() / "certs" / "dev-cert.pem").string()));
+}
+
+TEST_CASE("a full chat message must fit in a frame with room to spare", "[config][errors]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    document["limits"] = {{"max_frame_bytes", 8192}, {"max_text_bytes", 7169}};
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("limits.max_text_bytes: expected at least 1024 bytes less than "
+                        "max_frame_bytes"));
+
+    // 1024 bytes of room is exactly enough.
+    document["limits"]["max_text_bytes"] = 7168;
+    CHECK(config::parse_config(document.dump(), directory.path()).policy.max_text_bytes == 7168);
+}
+
+TEST_CASE("the default capacity cannot exceed the maximum capacity", "[config][errors]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    document["limits"] = {{"max_capacity", 4}, {"default_capacity", 5}};
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("limits.default_capacity: expected an integer from 1 to 4, got 5"));
+
+    // Lowering only the maximum below the built-in default of 3 must not leave an advisor's
+    // starting capacity above what the advisor may choose.
+    document["limits"] = {{"max_capacity", 2}};
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("limits.max_capacity: expected at least default_capacity (3), got 2"));
+}

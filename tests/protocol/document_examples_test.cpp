@@ -1,0 +1,271 @@
+// PROTOCOL.md is the contract; these tests run its examples through the real schema and decoder,
+// so an example that the server would reject, or a message type nobody documented, fails the
+// build instead of misleading the next client author.
+
+#include "neuvo/protocol/codec.hpp"
+#include "neuvo/protocol/schema.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace {
+
+using neuvo::protocol::Direction;
+using nlohmann::json;
+namespace core = neuvo::core;
+namespace protocol = neuvo::protocol;
+
+struct FencedBlock {
+    std::string info; // the info string after the opening fence, e.g. "json to-server"
+    std::string body;
+    int line = 0; // of the opening fence, so that a failure points into the document
+};
+
+std::string trimmed(const std::string& text) {
+    auto first = text.find_first_not_of(" \t\r");
+    if (first == std::string::npos)
+        return {};
+    auto last = text.find_last_not_of(" \t\r");
+    return text.substr(first, last - first + 1);
+}
+
+std::string read_document() {
+    std::ifstream in(NEUVO_PROTOCOL_MD, std::ios::binary);
+    INFO("reading " << NEUVO_PROTOCOL_MD);
+    REQUIRE(in.good());
+    std::stringstream text;
+    text << in.rdbuf();
+    REQUIRE_FALSE(text.str().empty());
+    return text.str();
+}
+
+std::vector<FencedBlock> fenced_blocks(const std::string& document) {
+    std::vector<FencedBlock> blocks;
+    std::optional<FencedBlock> open;
+    std::istringstream in(document);
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        if (line.starts_with("```")) {
+            if (open) {
+                blocks.push_back(std::move(*open));
+                open.reset();
+            } else {
+                open = FencedBlock{trimmed(line.substr(3)), {}, number};
+            }
+        } else if (open) {
+            open->body += line;
+            open->body += '\n';
+        }
+    }
+    INFO("a fence opened at PROTOCOL.md line " << (open ? open->line : 0) << " is never closed");
+    REQUIRE_FALSE(open.has_value());
+    return blocks;
+}
+
+std::vector<FencedBlock> blocks_tagged(const std::string& info) {
+    std::vector<FencedBlock> selected;
+    for (auto& block : fenced_blocks(read_document()))
+        if (block.info == info)
+            selected.push_back(std::move(block));
+    return selected;
+}
+
+// The first cell of each row of the "## Error codes" table, when it is a bare `code` (the rows
+// marked "HTTP `...`" are HTTP error bodies, not WebSocket error codes).
+std::set<std::string> error_table_codes(const std::string& document) {
+    std::set<std::string> codes;
+    std::istringstream in(document);
+    std::string line;
+    bool in_section = false;
+    while (std::getline(in, line)) {
+        if (line.starts_with("## ")) {
+            in_section = trimmed(line) == "## Error codes";
+            continue;
+        }
+        if (!in_section || !line.starts_with("|"))
+            continue;
+        auto end = line.find('|', 1);
+        auto cell = trimmed(line.substr(1, end == std::string::npos ? std::string::npos : end - 1));
+        if (cell.size() > 2 && cell.front() == '`' && cell.back() == '`')
+            codes.insert(cell.substr(1, cell.size() - 2));
+    }
+    return codes;
+}
+
+json parse_block(const FencedBlock& block) {
+    INFO("PROTOCOL.md line " << block.line << ":\n" << block.body);
+    json message = json::parse(block.body, nullptr, /*allow_exceptions=*/false);
+    REQUIRE_FALSE(message.is_discarded());
+    return message;
+}
+
+void require_valid(const FencedBlock& block, const json& message, Direction direction) {
+    INFO("PROTOCOL.md line " << block.line << ":\n" << block.body);
+    auto violation = protocol::validate(message, direction);
+    if (violation)
+        FAIL(violation->code << ": " << violation->reason);
+}
+
+// Each decoded field must carry exactly the example's value; a decoder that mixed up two string
+// fields of the same type would otherwise pass.
+void check_decoded_fields(const json& example, const protocol::Inbound& decoded) {
+    const auto type = example.at("type").get<std::string>();
+    if (type == "request") {
+        const auto* request = std::get_if<protocol::RequestAdvisor>(&decoded);
+        REQUIRE(request != nullptr);
+        CHECK(request->id == example.at("id").get<std::string>());
+        CHECK(request->language == example.at("language").get<std::string>());
+        CHECK(request->home == example.value("home", std::string()));
+    } else if (type == "message") {
+        const auto* message = std::get_if<protocol::SendText>(&decoded);
+        REQUIRE(message != nullptr);
+        CHECK(message->id == example.at("id").get<std::string>());
+        CHECK(message->conversation == example.at("conversation").get<std::string>());
+        CHECK(message->text == example.at("text").get<std::string>());
+    } else if (type == "ack") {
+        const auto* ack = std::get_if<protocol::Acknowledge>(&decoded);
+        REQUIRE(ack != nullptr);
+        CHECK(ack->conversation == example.at("conversation").get<std::string>());
+        CHECK(ack->seq == example.at("seq").get<std::uint64_t>());
+    } else if (type == "end") {
+        const auto* end = std::get_if<protocol::EndConversation>(&decoded);
+        REQUIRE(end != nullptr);
+        CHECK(end->id == example.at("id").get<std::string>());
+        CHECK(end->conversation == example.at("conversation").get<std::string>());
+    } else if (type == "presence") {
+        const auto* presence = std::get_if<protocol::SetPresence>(&decoded);
+        REQUIRE(presence != nullptr);
+        CHECK(presence->id == example.at("id").get<std::string>());
+        CHECK(core::presence_name(presence->status) == example.at("status").get<std::string>());
+        if (example.contains("capacity")) {
+            REQUIRE(presence->capacity.has_value());
+            CHECK(*presence->capacity == example.at("capacity").get<int>());
+        } else {
+            CHECK_FALSE(presence->capacity.has_value());
+        }
+    } else {
+        FAIL("the test has no field check for to-server type \"" << type << "\"");
+    }
+}
+
+} // namespace
+
+TEST_CASE("every json block of PROTOCOL.md declares a kind the tests know",
+          "[protocol][document]") {
+    // A typo such as "json to-sever" would otherwise take an example out of every test below.
+    auto blocks = fenced_blocks(read_document());
+    REQUIRE_FALSE(blocks.empty());
+    for (const auto& block : blocks) {
+        if (!block.info.starts_with("json"))
+            continue;
+        INFO("PROTOCOL.md line " << block.line << ": ```" << block.info);
+        CHECK((block.info == "json to-server" || block.info == "json to-peer" ||
+               block.info.starts_with("json http-")));
+    }
+}
+
+TEST_CASE("every to-server example passes the schema and decodes with its values",
+          "[protocol][document]") {
+    auto blocks = blocks_tagged("json to-server");
+    REQUIRE(blocks.size() >= 5);
+    for (const auto& block : blocks) {
+        auto example = parse_block(block);
+        require_valid(block, example, Direction::to_server);
+
+        INFO("PROTOCOL.md line " << block.line << ":\n" << block.body);
+        auto decoded = protocol::decode_inbound(block.body);
+        if (const auto* error = std::get_if<protocol::DecodeError>(&decoded))
+            FAIL("decode_inbound: " << error->code << ": " << error->reason);
+        check_decoded_fields(example, std::get<protocol::Inbound>(decoded));
+    }
+}
+
+TEST_CASE("every to-peer example passes the schema for messages from the server",
+          "[protocol][document]") {
+    auto blocks = blocks_tagged("json to-peer");
+    REQUIRE(blocks.size() >= 8);
+    for (const auto& block : blocks)
+        require_valid(block, parse_block(block), Direction::to_peer);
+}
+
+TEST_CASE("every http example is a JSON object", "[protocol][document]") {
+    int http_blocks = 0;
+    for (const auto& block : fenced_blocks(read_document())) {
+        if (!block.info.starts_with("json http-"))
+            continue;
+        ++http_blocks;
+        INFO("PROTOCOL.md line " << block.line);
+        CHECK(parse_block(block).is_object());
+    }
+    // The sign-in answer and the error body are both documented by example.
+    CHECK(http_blocks >= 2);
+}
+
+TEST_CASE("PROTOCOL.md shows an example of every message type of the schema",
+          "[protocol][document]") {
+    const std::map<std::string, std::set<std::string>> documented_types = {
+        {"json to-server", {"request", "message", "ack", "end", "presence"}},
+        {"json to-peer",
+         {"welcome", "queued", "conversation_started", "message", "accepted", "conversation_ended",
+          "presence", "error"}},
+    };
+    for (const auto& [info, expected_types] : documented_types) {
+        std::set<std::string> shown;
+        for (const auto& block : blocks_tagged(info))
+            shown.insert(parse_block(block).at("type").get<std::string>());
+        INFO("```" << info);
+        CHECK(shown == expected_types);
+    }
+}
+
+TEST_CASE("PROTOCOL.md shows a welcome for both endpoints", "[protocol][document]") {
+    // The advisor's welcome has its own `advisor` object; a client's must not.
+    std::set<std::string> roles;
+    for (const auto& block : blocks_tagged("json to-peer")) {
+        auto message = parse_block(block);
+        if (message.at("type") != "welcome")
+            continue;
+        auto role = message.at("role").get<std::string>();
+        roles.insert(role);
+        CHECK(message.contains("advisor") == (role == "advisor"));
+    }
+    CHECK(roles == std::set<std::string>{"client", "advisor"});
+}
+
+TEST_CASE("every error code the server sends is listed in the error-code table",
+          "[protocol][document]") {
+    // Kept by hand: the codes the core and the protocol layer put into `error` messages. A code
+    // added to the code must be added here and to the document.
+    const std::set<std::string> emitted_codes = {
+        "bad_json",
+        "unknown_type",
+        "missing_field",
+        "invalid_field",
+        "not_allowed",
+        "unknown_language",
+        "unknown_municipality",
+        "already_requested",
+        "not_in_conversation",
+        "empty_message",
+        "message_too_long",
+        "session_replaced",
+        "server_busy",
+    };
+    auto table = error_table_codes(read_document());
+    REQUIRE_FALSE(table.empty());
+    for (const auto& code : emitted_codes) {
+        INFO("error code " << code);
+        CHECK(table.count(code) == 1);
+    }
+}
