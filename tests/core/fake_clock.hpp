@@ -14,12 +14,12 @@ inline const TimePoint test_start =
 
 // A clock that moves only when a test moves it.
 class FakeClock final : public Clock {
-  public:
+public:
     TimePoint now() const override { return now_; }
     void advance(std::chrono::nanoseconds step) { now_ += step; }
     void set(TimePoint at) { now_ = at; }
 
-  private:
+private:
     TimePoint now_ = test_start;
 };
 

@@ -45,7 +45,7 @@ struct ModelConversation {
 };
 
 class Model {
-  public:
+public:
     const ServiceNetwork network = demo_network();
     std::map<SessionId, ModelClient> clients;
     std::map<SessionId, ModelAdvisor> advisors;

@@ -20,8 +20,8 @@ struct RunningConversation {
 RunningConversation start_conversation(const TestServer& server) {
     RunningConversation running;
     running.advisor = std::make_unique<WssClient>(
-        server.port(), WssClient::Options{"/ws/advisor",
-                                          sign_in(server.port(), "aino", "correct horse 1")});
+        server.port(),
+        WssClient::Options{"/ws/advisor", sign_in(server.port(), "aino", "correct horse 1")});
     running.advisor->expect("welcome");
     running.advisor->expect("presence");
     running.advisor->send({{"type", "presence"}, {"id", "p"}, {"status", "available"}});
@@ -87,11 +87,14 @@ TEST_CASE("bad frames get a stable error code and the connection and others carr
     CHECK(error["code"] == "unknown_municipality");
 
     // Another party's conversation cannot be written into, nor even confirmed to exist.
-    error = error_for(rude, json{{"type", "message"}, {"id", "m-1"}, {"conversation", running.id},
+    error = error_for(rude, json{{"type", "message"},
+                                 {"id", "m-1"},
+                                 {"conversation", running.id},
                                  {"text", "let me in"}}
                                 .dump());
     CHECK(error["code"] == "not_in_conversation");
-    error = error_for(rude, json{{"type", "end"}, {"id", "e-1"}, {"conversation", running.id}}.dump());
+    error =
+        error_for(rude, json{{"type", "end"}, {"id", "e-1"}, {"conversation", running.id}}.dump());
     CHECK(error["code"] == "not_in_conversation");
 
     check_still_talking(running, "after-errors");
@@ -114,18 +117,21 @@ TEST_CASE("protocol violations close only the offending connection", "[integrati
 
     WssClient oversized(server.port());
     oversized.expect("welcome");
-    oversized.send({{"type", "message"}, {"id", "big"}, {"conversation", "x"},
+    oversized.send({{"type", "message"},
+                    {"id", "big"},
+                    {"conversation", "x"},
                     {"text", std::string(10000, 'a')}});
     CHECK(oversized.wait_closed() == 1009);
 
     check_still_talking(running, "after-violations");
 }
 
-TEST_CASE("a chat message over the text limit is refused with message_too_long",
-          "[integration]") {
+TEST_CASE("a chat message over the text limit is refused with message_too_long", "[integration]") {
     TestServer server({{"aino", "Aino", "091-virka", "fi,ar"}});
     auto running = start_conversation(server);
-    running.client->send({{"type", "message"}, {"id", "long"}, {"conversation", running.id},
+    running.client->send({{"type", "message"},
+                          {"id", "long"},
+                          {"conversation", running.id},
                           {"text", std::string(4001, 'a')}});
     auto error = running.client->expect("error");
     CHECK(error["code"] == "message_too_long");
@@ -172,8 +178,9 @@ TEST_CASE("advisor sign-in and the advisor endpoint refuse what they must", "[in
         CHECK(json::parse(refused.body)["error"] == "not_authenticated");
     }
     try {
-        WssClient forged(server.port(),
-                         WssClient::Options{"/ws/advisor", "neuvo_session=" + std::string(64, 'a')});
+        WssClient forged(
+            server.port(),
+            WssClient::Options{"/ws/advisor", "neuvo_session=" + std::string(64, 'a')});
         FAIL("the advisor endpoint accepted a forged session");
     } catch (const HandshakeRefused& refused) {
         CHECK(refused.status == 401);

@@ -18,7 +18,7 @@ using nlohmann::json;
 namespace {
 
 const std::vector<AdvisorLogin> arabic_advisors = {
-    {"aino", "Aino", "091-virka", "fi,ar"},      // capital region: reaches an Espoo client
+    {"aino", "Aino", "091-virka", "fi,ar"},       // capital region: reaches an Espoo client
     {"leila", "Leila", "837-mainio", "fi,ar,fa"}, // Tampere: national pool only for Espoo
 };
 
@@ -26,14 +26,14 @@ const std::vector<AdvisorLogin> arabic_advisors = {
 std::unique_ptr<WssClient> available_advisor(const TestServer& server, const std::string& login,
                                              int capacity = 3) {
     auto advisor = std::make_unique<WssClient>(
-        server.port(), WssClient::Options{"/ws/advisor", sign_in(server.port(), login,
-                                                                 "correct horse 1")});
+        server.port(),
+        WssClient::Options{"/ws/advisor", sign_in(server.port(), login, "correct horse 1")});
     auto welcome = advisor->expect("welcome");
     REQUIRE(welcome["role"] == "advisor");
     REQUIRE(welcome["advisor"]["point"].is_string());
     REQUIRE(advisor->expect("presence")["status"] == "away");
-    advisor->send({{"type", "presence"}, {"id", "p-1"}, {"status", "available"},
-                   {"capacity", capacity}});
+    advisor->send(
+        {{"type", "presence"}, {"id", "p-1"}, {"status", "available"}, {"capacity", capacity}});
     auto presence = advisor->expect("presence");
     REQUIRE(presence["status"] == "available");
     REQUIRE(presence["capacity"] == capacity);
@@ -113,8 +113,8 @@ TEST_CASE("an Arabic-speaking client from Espoo reaches a capital-region advisor
         CHECK(message["text"] == "Hei " + std::to_string(i));
     }
     // A resend with the same id is recognised and not delivered twice.
-    client->send({{"type", "message"}, {"id", "c-2"}, {"conversation", conversation},
-                  {"text", "مرحبا 2"}});
+    client->send(
+        {{"type", "message"}, {"id", "c-2"}, {"conversation", conversation}, {"text", "مرحبا 2"}});
     auto again = client->expect("accepted");
     CHECK(again["seq"] == 2);
     CHECK(again["duplicate"] == true);
@@ -163,7 +163,9 @@ TEST_CASE("a second client waits with position 1 and is served when the first co
 
     // A canary that must never reach the database file or its log.
     const std::string canary = "CANARY-7f3e9a-do-not-store";
-    first->send({{"type", "message"}, {"id", "m-1"}, {"conversation", first_conversation},
+    first->send({{"type", "message"},
+                 {"id", "m-1"},
+                 {"conversation", first_conversation},
                  {"text", canary}});
     first->expect("accepted");
     CHECK(aino->expect("message")["text"] == canary);
@@ -200,9 +202,9 @@ TEST_CASE("a second client waits with position 1 and is served when the first co
         CHECK(rows[1]["home_municipality"] == "092");
         CHECK(std::stoll(rows[1]["wait_seconds"]) >= 0);
         const std::set<std::string> allowed = {
-            "id",       "outcome",      "point_id",     "advisor_point_id", "channel",
-            "language", "home_municipality", "tier",    "started_hour",     "wait_seconds",
-            "duration_seconds", "ended_by"};
+            "id",           "outcome",      "point_id",          "advisor_point_id",
+            "channel",      "language",     "home_municipality", "tier",
+            "started_hour", "wait_seconds", "duration_seconds",  "ended_by"};
         for (const auto& row : rows)
             for (const auto& [column, value] : row) {
                 CHECK(allowed.count(column) == 1);

@@ -54,8 +54,12 @@ pid_t spawn(const std::vector<std::string>& arguments, int input_fd, int output_
 
 } // namespace
 
-std::filesystem::path source_dir() { return NEUVO_SOURCE_DIR; }
-std::filesystem::path server_binary() { return NEUVO_SERVER_BINARY; }
+std::filesystem::path source_dir() {
+    return NEUVO_SOURCE_DIR;
+}
+std::filesystem::path server_binary() {
+    return NEUVO_SERVER_BINARY;
+}
 
 CommandResult run_server_command(const std::vector<std::string>& arguments,
                                  const std::string& input) {
@@ -80,9 +84,10 @@ CommandResult run_server_command(const std::vector<std::string>& arguments,
 TestServer::TestServer(const std::vector<AdvisorLogin>& advisors,
                        const std::function<void(nlohmann::json&)>& adjust)
     : directory_(make_temp_directory()) {
-    auto certificate_result = std::system(("bash '" + (source_dir() / "scripts/dev-cert.sh").string() +
-                                           "' '" + directory_.string() + "' >/dev/null")
-                                              .c_str());
+    auto certificate_result =
+        std::system(("bash '" + (source_dir() / "scripts/dev-cert.sh").string() + "' '" +
+                     directory_.string() + "' >/dev/null")
+                        .c_str());
     if (certificate_result != 0)
         throw std::runtime_error("could not create a test certificate");
 
@@ -98,11 +103,11 @@ TestServer::TestServer(const std::vector<AdvisorLogin>& advisors,
     std::ofstream(config_file()) << config.dump(2);
 
     for (const auto& advisor : advisors) {
-        auto result = run_server_command({"--config", config_file().string(), "admin", "add",
-                                          "--login", advisor.login, "--name", advisor.name,
-                                          "--point", advisor.point, "--languages",
-                                          advisor.languages, "--password-stdin"},
-                                         advisor.password + "\n");
+        auto result =
+            run_server_command({"--config", config_file().string(), "admin", "add", "--login",
+                                advisor.login, "--name", advisor.name, "--point", advisor.point,
+                                "--languages", advisor.languages, "--password-stdin"},
+                               advisor.password + "\n");
         if (result.exit_code != 0)
             throw std::runtime_error("admin add failed: " + result.output);
     }
@@ -112,8 +117,8 @@ TestServer::TestServer(const std::vector<AdvisorLogin>& advisors,
         throw std::runtime_error("pipe failed");
     int null_in = open("/dev/null", O_RDONLY);
     int log = open((directory_ / "server.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_ = spawn({server_binary().string(), "--config", config_file().string()}, null_in,
-                 output[1], log);
+    pid_ = spawn({server_binary().string(), "--config", config_file().string()}, null_in, output[1],
+                 log);
     close(null_in);
     close(log);
     close(output[1]);
@@ -167,7 +172,9 @@ int TestServer::stop() {
     return -1;
 }
 
-std::string TestServer::log() const { return read_file(directory_ / "server.log"); }
+std::string TestServer::log() const {
+    return read_file(directory_ / "server.log");
+}
 
 TestServer::~TestServer() {
     stop();

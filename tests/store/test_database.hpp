@@ -11,7 +11,7 @@ namespace neuvo::store::testing {
 // A fresh directory under the system's temporary directory, removed with everything in it at
 // the end of the test. Every test gets a real file of its own: no :memory:, no sharing.
 class ScratchDirectory {
-  public:
+public:
     ScratchDirectory();
     ~ScratchDirectory();
     ScratchDirectory(const ScratchDirectory&) = delete;
@@ -20,13 +20,13 @@ class ScratchDirectory {
     const std::filesystem::path& path() const { return path_; }
     std::string database_path() const { return (path_ / "neuvo.db").string(); }
 
-  private:
+private:
     std::filesystem::path path_;
 };
 
 // Reads the database the way an outsider would, through a connection of its own.
 class RawConnection {
-  public:
+public:
     explicit RawConnection(const std::string& path);
     ~RawConnection();
     RawConnection(const RawConnection&) = delete;
@@ -37,7 +37,7 @@ class RawConnection {
     std::string value(const std::string& sql); // the first row's first column
     void execute(const std::string& sql);
 
-  private:
+private:
     sqlite3* db_ = nullptr;
 };
 

@@ -27,8 +27,7 @@ void check_against_network(const store::NewAdvisor& advisor, const core::Service
         throw UsageError("--languages: give at least one language tag, e.g. fi,ar");
     for (const auto& tag : advisor.languages)
         if (!network.find_language(tag))
-            throw UsageError("--languages: \"" + tag +
-                             "\" is not a language of the configuration");
+            throw UsageError("--languages: \"" + tag + "\" is not a language of the configuration");
 }
 
 std::string read_password(std::istream& in) {
@@ -48,8 +47,8 @@ std::string join(const std::vector<std::string>& items) {
 
 } // namespace
 
-int run_admin_command(const CommandLine& line, const config::ServerConfig& config,
-                      std::istream& in, std::ostream& out) {
+int run_admin_command(const CommandLine& line, const config::ServerConfig& config, std::istream& in,
+                      std::ostream& out) {
     if (line.words.size() < 2)
         throw UsageError("admin needs a command: add, list, disable or enable");
     const auto& command = line.words[1];
@@ -73,8 +72,8 @@ int run_admin_command(const CommandLine& line, const config::ServerConfig& confi
     if (command == "list") {
         out << "login\tname\tpoint\tlanguages\trole\tstate\n";
         for (const auto& advisor : database.list_advisors())
-            out << advisor.login << '\t' << advisor.display_name << '\t' << advisor.point_id
-                << '\t' << join(advisor.languages) << '\t' << advisor.role << '\t'
+            out << advisor.login << '\t' << advisor.display_name << '\t' << advisor.point_id << '\t'
+                << join(advisor.languages) << '\t' << advisor.role << '\t'
                 << (advisor.disabled ? "disabled" : "enabled") << '\n';
         return 0;
     }
@@ -109,8 +108,8 @@ int create_demo_advisors(const config::ServerConfig& config, std::ostream& out) 
     store::Database database(config.database.string());
     out << "Demo advisors (password for all: " << password << ")\n";
     for (const auto& demo : demos) {
-        store::NewAdvisor advisor{demo.login, demo.name, demo.point, demo.languages, "advisor",
-                                  password};
+        store::NewAdvisor advisor{demo.login,     demo.name, demo.point,
+                                  demo.languages, "advisor", password};
         check_against_network(advisor, config.network);
         bool exists = database.find_advisor(demo.login).has_value();
         if (!exists)

@@ -39,8 +39,8 @@ int serve(const neuvo::config::ServerConfig& config) {
 
 int main(int argc, char** argv) {
     try {
-        auto line = neuvo::app::CommandLine::parse(argc, argv, {"check-config", "password-stdin",
-                                                                "help"});
+        auto line =
+            neuvo::app::CommandLine::parse(argc, argv, {"check-config", "password-stdin", "help"});
         if (line.has("help")) {
             std::cout << usage;
             return 0;

@@ -15,7 +15,7 @@ namespace neuvo::core {
 // each sender's message ids so that a resend is recognised, and keeps how far each side has
 // confirmed receipt. It never holds message content.
 class Conversation {
-  public:
+public:
     struct Facts {
         std::string id;
         SessionId client = 0;
@@ -52,7 +52,7 @@ class Conversation {
     void acknowledge(Role receiver, std::uint64_t seq);
     std::uint64_t acknowledged(Role receiver) const;
 
-  private:
+private:
     Facts facts_;
     std::uint64_t last_seq_ = 0;
     std::map<std::string, std::uint64_t> client_messages_;

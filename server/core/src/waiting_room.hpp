@@ -16,7 +16,7 @@ namespace neuvo::core {
 // takes a ticket from one counter shared by all lines, so "who has waited longest" compares across
 // languages without trusting a wall clock that may jump.
 class WaitingRoom {
-  public:
+public:
     struct Move {
         SessionId client = 0;
         std::string language;
@@ -36,7 +36,7 @@ class WaitingRoom {
     // Everyone waiting in the given languages' lines, the longest-waiting first.
     std::vector<SessionId> longest_waiting_first(const std::set<std::string>& languages) const;
 
-  private:
+private:
     struct Ticket {
         std::uint64_t number = 0;
         SessionId client = 0;

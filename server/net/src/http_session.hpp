@@ -100,8 +100,8 @@ private:
         auto path = std::string(request.target().substr(0, request.target().find('?')));
         if (path != "/ws/client" && path != "/ws/advisor")
             return respond(error_response(http::status::not_found, "not_found",
-                                          "No WebSocket endpoint at this path.",
-                                          request.version(), false));
+                                          "No WebSocket endpoint at this path.", request.version(),
+                                          false));
         if (!header_lists(request[http::field::sec_websocket_protocol], protocol::subprotocol))
             return respond(error_response(http::status::bad_request, "bad_request",
                                           "The neuvo.v1 WebSocket subprotocol is required.",
@@ -136,8 +136,8 @@ private:
                                           "This account cannot take conversations.",
                                           request.version(), false));
         accept_websocket(std::move(request),
-                         core::AdvisorProfile{account->id, account->display_name,
-                                              account->point_id, account->languages});
+                         core::AdvisorProfile{account->id, account->display_name, account->point_id,
+                                              account->languages});
     }
 
     void accept_websocket(Request request, std::optional<core::AdvisorProfile> advisor) {
@@ -154,8 +154,8 @@ private:
         auto path = target.substr(0, target.find('?'));
         auto method = request.method();
         if (path == "/healthz" && (method == http::verb::get || method == http::verb::head))
-            return respond(json_response(http::status::ok, R"({"status":"ok"})",
-                                         request.version(), request.keep_alive()));
+            return respond(json_response(http::status::ok, R"({"status":"ok"})", request.version(),
+                                         request.keep_alive()));
         if (path == "/api/sign-in")
             return method == http::verb::post ? sign_in(std::move(request))
                                               : method_not_allowed(request);
@@ -166,9 +166,8 @@ private:
             return method == http::verb::get ? current_session(std::move(request))
                                              : method_not_allowed(request);
         if (path.starts_with("/api/") || path.starts_with("/ws/"))
-            return respond(error_response(http::status::not_found, "not_found",
-                                          "No such resource.", request.version(),
-                                          request.keep_alive()));
+            return respond(error_response(http::status::not_found, "not_found", "No such resource.",
+                                          request.version(), request.keep_alive()));
         if (method != http::verb::get && method != http::verb::head)
             return method_not_allowed(request);
         serve_file(request);
@@ -183,16 +182,14 @@ private:
     void serve_file(const Request& request) {
         auto file = resolve_static_path(context_.config.document_root, request.target());
         if (!file)
-            return respond(error_response(http::status::not_found, "not_found",
-                                          "No such file.", request.version(),
-                                          request.keep_alive()));
+            return respond(error_response(http::status::not_found, "not_found", "No such file.",
+                                          request.version(), request.keep_alive()));
         http::file_body::value_type body;
         beast::error_code error;
         body.open(file->c_str(), beast::file_mode::scan, error);
         if (error)
-            return respond(error_response(http::status::not_found, "not_found",
-                                          "No such file.", request.version(),
-                                          request.keep_alive()));
+            return respond(error_response(http::status::not_found, "not_found", "No such file.",
+                                          request.version(), request.keep_alive()));
         auto size = body.size();
         if (request.method() == http::verb::head) {
             http::response<http::empty_body> response{http::status::ok, request.version()};
@@ -216,12 +213,10 @@ private:
     static nlohmann::json advisor_json(const store::AdvisorAccount& account,
                                        const core::ServiceNetwork& network) {
         const auto* point = network.find_point(account.point_id);
-        return {{"login", account.login},
-                {"name", account.display_name},
-                {"point", account.point_id},
-                {"point_name", point ? point->name : std::string()},
-                {"languages", account.languages},
-                {"role", account.role}};
+        return {
+            {"login", account.login},         {"name", account.display_name},
+            {"point", account.point_id},      {"point_name", point ? point->name : std::string()},
+            {"languages", account.languages}, {"role", account.role}};
     }
 
     void sign_in(Request request) {
@@ -236,10 +231,10 @@ private:
         context_.store.sign_in(
             body["login"].get<std::string>(), body["password"].get<std::string>(),
             [self = self(), version, keep_alive](std::optional<store::SessionGrant> grant) {
-                boost::asio::post(self->stream_.get_executor(), [self, version, keep_alive,
-                                                                 grant = std::move(grant)] {
-                    self->on_signed_in(grant, version, keep_alive);
-                });
+                boost::asio::post(self->stream_.get_executor(),
+                                  [self, version, keep_alive, grant = std::move(grant)] {
+                                      self->on_signed_in(grant, version, keep_alive);
+                                  });
             });
     }
 
@@ -248,8 +243,7 @@ private:
         if (!grant) {
             log_event(LogLevel::info, "sign_in_refused");
             return respond(error_response(http::status::unauthorized, "bad_credentials",
-                                          "Unknown login or wrong password.", version,
-                                          keep_alive));
+                                          "Unknown login or wrong password.", version, keep_alive));
         }
         log_event(LogLevel::info, "signed_in", {{"advisor", std::to_string(grant->advisor.id)}});
         nlohmann::json body = {{"advisor", advisor_json(grant->advisor, context_.hub.network())}};
@@ -279,25 +273,22 @@ private:
         if (!token)
             return respond(error_response(http::status::unauthorized, "not_authenticated",
                                           "Not signed in.", version, keep_alive));
-        context_.store.find_session(
-            *token, [self = self(), version, keep_alive](std::optional<store::AdvisorAccount> a) {
-                boost::asio::post(self->stream_.get_executor(), [self, version, keep_alive, a] {
-                    if (!a)
-                        return self->respond(error_response(http::status::unauthorized,
-                                                            "not_authenticated", "Not signed in.",
-                                                            version, keep_alive));
-                    nlohmann::json body = {
-                        {"advisor", advisor_json(*a, self->context_.hub.network())}};
-                    self->respond(
-                        json_response(http::status::ok, body.dump(), version, keep_alive));
-                });
+        context_.store.find_session(*token, [self = self(), version,
+                                             keep_alive](std::optional<store::AdvisorAccount> a) {
+            boost::asio::post(self->stream_.get_executor(), [self, version, keep_alive, a] {
+                if (!a)
+                    return self->respond(error_response(http::status::unauthorized,
+                                                        "not_authenticated", "Not signed in.",
+                                                        version, keep_alive));
+                nlohmann::json body = {{"advisor", advisor_json(*a, self->context_.hub.network())}};
+                self->respond(json_response(http::status::ok, body.dump(), version, keep_alive));
             });
+        });
     }
 
     // ---- Writing ----
 
-    template <class Body>
-    void respond(http::response<Body> response) {
+    template <class Body> void respond(http::response<Body> response) {
         add_security_headers(response.base(), tls);
         auto shared = std::make_shared<http::response<Body>>(std::move(response));
         beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));

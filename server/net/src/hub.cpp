@@ -38,9 +38,9 @@ std::string Hub::welcome(core::Role role, const core::AdvisorProfile* profile) c
     message.max_text_bytes = board_.policy().max_text_bytes;
     if (profile) {
         const auto* point = network_.find_point(profile->point_id);
-        message.advisor = protocol::WelcomeAdvisor{profile->display_name, profile->point_id,
-                                                   point ? point->name : std::string(),
-                                                   profile->languages};
+        message.advisor =
+            protocol::WelcomeAdvisor{profile->display_name, profile->point_id,
+                                     point ? point->name : std::string(), profile->languages};
     }
     return protocol::encode(message);
 }
@@ -59,18 +59,18 @@ void Hub::join_client(core::SessionId id, std::shared_ptr<Peer> peer) {
 
 void Hub::join_advisor(core::SessionId id, std::shared_ptr<Peer> peer,
                        core::AdvisorProfile profile) {
-    boost::asio::post(strand_, [this, id, peer = std::move(peer),
-                                profile = std::move(profile)]() mutable {
-        if (shutting_down_) {
-            peer->close(websocket::close_code::going_away, "the server is shutting down");
-            return;
-        }
-        peer->send(std::make_shared<const std::string>(welcome(core::Role::advisor, &profile)));
-        peers_.emplace(id, std::move(peer));
-        log_event(LogLevel::info, "advisor_connected",
-                  {{"session", std::to_string(id)}, {"point", profile.point_id}});
-        apply(board_.advisor_connected(id, std::move(profile)));
-    });
+    boost::asio::post(
+        strand_, [this, id, peer = std::move(peer), profile = std::move(profile)]() mutable {
+            if (shutting_down_) {
+                peer->close(websocket::close_code::going_away, "the server is shutting down");
+                return;
+            }
+            peer->send(std::make_shared<const std::string>(welcome(core::Role::advisor, &profile)));
+            peers_.emplace(id, std::move(peer));
+            log_event(LogLevel::info, "advisor_connected",
+                      {{"session", std::to_string(id)}, {"point", profile.point_id}});
+            apply(board_.advisor_connected(id, std::move(profile)));
+        });
 }
 
 void Hub::receive(core::SessionId id, protocol::Inbound message) {

@@ -28,8 +28,7 @@ public:
     core::SessionId next_session_id() { return ++last_session_id_; }
 
     void join_client(core::SessionId id, std::shared_ptr<Peer> peer);
-    void join_advisor(core::SessionId id, std::shared_ptr<Peer> peer,
-                      core::AdvisorProfile profile);
+    void join_advisor(core::SessionId id, std::shared_ptr<Peer> peer, core::AdvisorProfile profile);
     void receive(core::SessionId id, protocol::Inbound message);
     void leave(core::SessionId id);
 

@@ -35,7 +35,9 @@ unsigned short Listener::bind(const config::Endpoint& endpoint) {
     return acceptor_.local_endpoint().port();
 }
 
-void Listener::run() { accept_next(); }
+void Listener::run() {
+    accept_next();
+}
 
 void Listener::stop() {
     asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
@@ -45,11 +47,11 @@ void Listener::stop() {
 }
 
 void Listener::accept_next() {
-    acceptor_.async_accept(asio::make_strand(io_),
-                           [self = shared_from_this()](boost::system::error_code error,
-                                                       tcp::socket socket) {
-                               self->on_accept(error, std::move(socket));
-                           });
+    acceptor_.async_accept(
+        asio::make_strand(io_),
+        [self = shared_from_this()](boost::system::error_code error, tcp::socket socket) {
+            self->on_accept(error, std::move(socket));
+        });
 }
 
 void Listener::on_accept(boost::system::error_code error, tcp::socket socket) {
@@ -71,8 +73,7 @@ void Listener::on_accept(boost::system::error_code error, tcp::socket socket) {
                                                      *tls_)
                 ->run();
         else
-            std::make_shared<HttpSession<PlainStream>>(std::move(slot), context_,
-                                                       std::move(socket))
+            std::make_shared<HttpSession<PlainStream>>(std::move(slot), context_, std::move(socket))
                 ->run();
     }
     accept_next();

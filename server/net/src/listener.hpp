@@ -14,8 +14,7 @@ namespace neuvo::net {
 // TLS context is given. Each connection gets its own strand.
 class Listener : public std::enable_shared_from_this<Listener> {
 public:
-    Listener(boost::asio::io_context& io, ServerContext& context,
-             boost::asio::ssl::context* tls);
+    Listener(boost::asio::io_context& io, ServerContext& context, boost::asio::ssl::context* tls);
 
     // Opens, binds and listens; throws std::runtime_error naming the address when it cannot.
     unsigned short bind(const config::Endpoint& endpoint);

@@ -40,7 +40,9 @@ std::string utc_now() {
 
 } // namespace
 
-void set_log_level(LogLevel level) { minimum_level = level; }
+void set_log_level(LogLevel level) {
+    minimum_level = level;
+}
 
 void log_event(LogLevel level, std::string_view event,
                std::initializer_list<std::pair<std::string_view, std::string>> fields) {

@@ -22,6 +22,19 @@ namespace asio = boost::asio;
 // Peers get this long to finish their close handshake before the server stops waiting.
 constexpr auto close_grace = std::chrono::seconds(5);
 
+// A handler that throws is a bug, but one connection's bug must not end every conversation on
+// the server: log it and keep serving. run() returns normally only once the context is stopped.
+void run_handlers(asio::io_context& io) {
+    for (;;) {
+        try {
+            io.run();
+            return;
+        } catch (const std::exception& error) {
+            log_event(LogLevel::error, "handler_failed", {{"error", error.what()}});
+        }
+    }
+}
+
 struct Server::Impl {
     Impl(config::ServerConfig configuration, store::Store& store)
         : config(std::move(configuration)),
@@ -107,8 +120,8 @@ void Server::run() {
         threads = std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::thread> pool;
     for (unsigned i = 1; i < threads; ++i)
-        pool.emplace_back([&impl] { impl.io.run(); });
-    impl.io.run();
+        pool.emplace_back([&impl] { run_handlers(impl.io); });
+    run_handlers(impl.io);
     for (auto& thread : pool)
         thread.join();
 }

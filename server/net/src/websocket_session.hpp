@@ -23,15 +23,15 @@ namespace websocket = beast::websocket;
 // One WebSocket connection (TLS or plain): a read loop that decodes frames and hands them to the
 // hub, and a bounded write queue. Every member runs on the connection's own strand.
 template <class Stream>
-class WebSocketSession : public Peer, public std::enable_shared_from_this<WebSocketSession<Stream>> {
+class WebSocketSession : public Peer,
+                         public std::enable_shared_from_this<WebSocketSession<Stream>> {
 public:
     WebSocketSession(Stream&& stream, ConnectionSlot slot, ServerContext& context,
                      std::optional<core::AdvisorProfile> advisor)
         : ws_(std::move(stream)), slot_(std::move(slot)), context_(context),
           advisor_(std::move(advisor)), id_(context.hub.next_session_id()) {}
 
-    template <class Request>
-    void run(Request request) {
+    template <class Request> void run(Request request) {
         // The WebSocket layer keeps its own timeouts: pings after idle_timeout of silence, and a
         // peer that does not answer is closed.
         beast::get_lowest_layer(ws_).expires_never();
@@ -45,15 +45,13 @@ public:
             response.set(beast::http::field::server, "neuvo");
             response.set(beast::http::field::sec_websocket_protocol, protocol::subprotocol);
         }));
-        ws_.async_accept(request,
-                         beast::bind_front_handler(&WebSocketSession::on_accept, self()));
+        ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::on_accept, self()));
     }
 
     void send(std::shared_ptr<const std::string> frame) override {
-        boost::asio::post(ws_.get_executor(),
-                          [self = self(), frame = std::move(frame)]() mutable {
-                              self->enqueue(std::move(frame));
-                          });
+        boost::asio::post(ws_.get_executor(), [self = self(), frame = std::move(frame)]() mutable {
+            self->enqueue(std::move(frame));
+        });
     }
 
     void close(websocket::close_code code, std::string reason) override {

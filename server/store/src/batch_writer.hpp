@@ -23,7 +23,7 @@ struct WriterJob {
 // them in one transaction: a commit costs a disk sync, so a burst of register writes pays for one
 // instead of one each. Each job has a savepoint of its own, so one bad job fails alone.
 class BatchWriter {
-  public:
+public:
     explicit BatchWriter(std::unique_ptr<Database> database);
     ~BatchWriter(); // runs every job already submitted, then stops
     BatchWriter(const BatchWriter&) = delete;
@@ -33,7 +33,7 @@ class BatchWriter {
     void submit(WriterJob job);
     bool on_writer_thread() const { return std::this_thread::get_id() == thread_.get_id(); }
 
-  private:
+private:
     void run();
     void run_batch(std::vector<WriterJob>& batch);
 

@@ -14,11 +14,11 @@ namespace neuvo::store {
 // A failed SQLite call. Carries SQLite's extended result code so that a caller can turn a known
 // case (a UNIQUE violation, say) into a message for people.
 class SqliteError : public StoreError {
-  public:
+public:
     SqliteError(const std::string& message, int code) : StoreError(message), code_(code) {}
     int code() const { return code_; }
 
-  private:
+private:
     int code_;
 };
 
@@ -28,7 +28,7 @@ class SqliteError : public StoreError {
 // One prepared statement. Values are always bound, never spliced into the SQL text, so nothing a
 // person typed can change what a statement does.
 class Statement {
-  public:
+public:
     Statement(sqlite3* db, std::string_view sql);
     ~Statement();
     Statement(const Statement&) = delete;
@@ -52,7 +52,7 @@ class Statement {
     std::string column_text(int column) const; // NULL reads as ""
     std::int64_t column_int(int column) const;
 
-  private:
+private:
     sqlite3* db_;
     sqlite3_stmt* statement_ = nullptr;
     std::string sql_;

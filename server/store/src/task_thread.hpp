@@ -11,7 +11,7 @@ namespace neuvo::store {
 // Runs posted tasks one after another on a thread of its own. The store verifies passwords here:
 // argon2id is slow on purpose and must hold up neither the network threads nor register writes.
 class TaskThread {
-  public:
+public:
     TaskThread();
     ~TaskThread(); // runs every task already posted, then stops
     TaskThread(const TaskThread&) = delete;
@@ -22,7 +22,7 @@ class TaskThread {
     void post(std::function<void()> task);
     bool on_this_thread() const { return std::this_thread::get_id() == thread_.get_id(); }
 
-  private:
+private:
     void run();
 
     std::mutex mutex_;

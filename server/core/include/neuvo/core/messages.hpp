@@ -42,10 +42,10 @@ struct ConversationStarted {
 
 struct ChatMessage {
     std::string conversation;
-    std::uint64_t seq = 0;   // server-assigned, 1, 2, 3 ... within the conversation
-    std::string message_id;  // the sender's id, echoed so a resend is recognised
+    std::uint64_t seq = 0;  // server-assigned, 1, 2, 3 ... within the conversation
+    std::string message_id; // the sender's id, echoed so a resend is recognised
     Role from = Role::client;
-    std::string author;      // advisor's name, or empty for the anonymous client
+    std::string author; // advisor's name, or empty for the anonymous client
     std::string text;
     TimePoint sent_at;
 };
@@ -82,9 +82,9 @@ using Outbound = std::variant<Queued, ConversationStarted, ChatMessage, MessageA
 // ---- The visit register: metadata of one contact, never content ----
 
 struct VisitRecord {
-    std::string outcome;           // "served" or "unserved" (client left while queued)
-    std::string point_id;          // the point that served the contact ("" when unserved)
-    std::string advisor_point_id;  // the point of the advisor who served it ("" when unserved)
+    std::string outcome;          // "served" or "unserved" (client left while queued)
+    std::string point_id;         // the point that served the contact ("" when unserved)
+    std::string advisor_point_id; // the point of the advisor who served it ("" when unserved)
     std::string channel = "chat";
     std::string language;
     std::string home_municipality; // code, or "unknown"

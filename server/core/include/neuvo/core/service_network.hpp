@@ -39,7 +39,7 @@ struct Point {
     std::string name;         // e.g. "In Espoo"
     std::vector<LanguageOffer> languages;
     std::vector<std::string> serves_municipalities; // agreements: residents this point also serves
-    bool national_pool = false; // serves clients from anywhere as the last tier
+    bool national_pool = false;                     // serves clients from anywhere as the last tier
 };
 
 // How close the serving point is to the client's home; lower is preferred.

@@ -17,7 +17,7 @@ namespace neuvo::store {
 
 // A failure the caller can show to a person (duplicate login, unknown point, unopenable file...).
 class StoreError : public std::runtime_error {
-  public:
+public:
     using std::runtime_error::runtime_error;
 };
 
@@ -47,7 +47,7 @@ using VisitRow = std::map<std::string, std::string>;
 // short-lived admin commands. Opening applies the numbered schema migrations and enables WAL.
 // Every statement is prepared with bound parameters.
 class Database {
-  public:
+public:
     explicit Database(const std::string& path);
     ~Database();
     Database(const Database&) = delete;
@@ -66,14 +66,14 @@ class Database {
     // a failed step is undone to, leaving the work before it intact. Undone on destruction unless
     // released.
     class Savepoint {
-      public:
+    public:
         explicit Savepoint(Database& database);
         ~Savepoint();
         Savepoint(const Savepoint&) = delete;
         Savepoint& operator=(const Savepoint&) = delete;
         void release();
 
-      private:
+    private:
         Database& database_;
         bool open_ = true;
     };
@@ -103,7 +103,7 @@ class Database {
     void insert_visit(const core::VisitRecord& record);
     std::vector<VisitRow> visits();
 
-  private:
+private:
     sqlite3* db_ = nullptr;
 };
 

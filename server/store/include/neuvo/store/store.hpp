@@ -21,7 +21,7 @@ struct SessionGrant {
 // keep them short, and never call flush() or destroy the Store from one. Every method may be
 // called from any thread; none blocks on the disk except flush() and the destructor.
 class Store {
-  public:
+public:
     // Opens (creating if needed) and migrates the database on the calling thread, so a bad path
     // or a too-new schema throws StoreError here rather than later.
     explicit Store(const std::string& database_path,
@@ -48,7 +48,7 @@ class Store {
     // run, sign-ins included. Throws std::logic_error when called from a store callback.
     void flush();
 
-  private:
+private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
