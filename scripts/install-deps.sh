@@ -32,6 +32,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+if [ "${1:-}" = "--with-browser" ]; then
+  # playwright-core needs Node.js 20 or newer; Debian 12's own nodejs is 18.
+  node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$node_major" -lt 20 ]; then
+    echo "The browser tests need Node.js 20 or newer (found: $(node --version 2>/dev/null || echo none))." >&2
+    exit 1
+  fi
+fi
+
 if [ "${1:-}" = "--with-browser" ] && [ ! -d tests/browser/node_modules/playwright-core ]; then
   echo "Installing browser-test modules (npm ci in tests/browser)"
   (cd tests/browser && npm ci --no-audit --no-fund)

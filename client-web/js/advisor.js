@@ -1,0 +1,707 @@
+// The advisor desk: sign in, set presence and capacity, answer several conversations at once,
+// end them, sign out. The interface is English by default; Finnish and Swedish can be chosen.
+
+import { Connection } from './connection.js';
+import { advisorCatalogueTags, directionOf, loadCatalogue, setDocumentLanguage } from './i18n.js';
+import {
+  appendToLog, createMessageItem, createSystemNote, setDeliveryState, utf8Length,
+} from './chat-log.js';
+
+const CATALOGUE_DIRECTORY = 'i18n/advisor';
+const UI_LANGUAGE_STORAGE_KEY = 'neuvo.advisor.uiLanguage';
+
+const errorMessageKeys = {
+  session_replaced: 'error.session_replaced',
+  not_in_conversation: 'error.not_in_conversation',
+  empty_message: 'error.empty_message',
+  message_too_long: 'error.message_too_long',
+  server_busy: 'error.server_busy',
+};
+
+const tierKeys = {
+  'own-point': 'tier.own_point',
+  region: 'tier.region',
+  partner: 'tier.partner',
+  national: 'tier.national',
+};
+
+const endedMessageKeys = {
+  client: 'ended.client',
+  advisor: 'ended.advisor',
+  client_disconnected: 'ended.client_disconnected',
+  advisor_disconnected: 'ended.advisor_disconnected',
+};
+
+const byId = (id) => document.getElementById(id);
+const elements = {
+  error: byId('error'),
+  announcer: byId('announcer'),
+  screens: {
+    loading: byId('loading-screen'),
+    signIn: byId('sign-in-screen'),
+    disconnected: byId('disconnected-screen'),
+    desk: byId('desk-screen'),
+  },
+  signedInAs: byId('signed-in-as'),
+  uiLanguageSelect: byId('ui-language-select'),
+  signOutButton: byId('sign-out-button'),
+  signInForm: byId('sign-in-form'),
+  loginInput: byId('login-input'),
+  passwordInput: byId('password-input'),
+  signInButton: byId('sign-in-button'),
+  disconnectedText: byId('disconnected-text'),
+  reconnectButton: byId('reconnect-button'),
+  presenceRadios: [...document.querySelectorAll('input[name="presence"]')],
+  capacityInput: byId('capacity-input'),
+  presenceSummary: byId('presence-summary'),
+  noConversations: byId('no-conversations'),
+  conversationList: byId('conversation-list'),
+  conversationArea: byId('conversation-area'),
+  noConversationSelected: byId('no-conversation-selected'),
+  conversationTemplate: byId('conversation-template'),
+};
+
+const state = {
+  catalogue: null,
+  advisor: null, // { name, point_name, ... } from sign-in, session or welcome
+  languages: new Map(), // tag -> { tag, autonym, dir }
+  municipalities: new Map(), // code -> name
+  maxTextBytes: 4000,
+  presence: null, // { status, capacity, active } as the server last said
+  conversations: new Map(), // conversation id -> see addConversation()
+  selectedId: null,
+  pendingMessages: new Map(), // message id -> { conversation, item }, until `accepted`
+  panelCounter: 0,
+  sessionReplaced: false,
+  error: null, // { key, params } of the alert on screen
+};
+
+const connection = new Connection('/ws/advisor');
+
+// ---- Screens, alerts, language ----
+
+function showScreen(name) {
+  for (const [screenName, screen] of Object.entries(elements.screens)) {
+    screen.hidden = screenName !== name;
+  }
+  const signedIn = name === 'desk' || name === 'disconnected';
+  elements.signOutButton.hidden = !signedIn;
+  elements.signedInAs.hidden = !signedIn || !state.advisor;
+}
+
+// The shown error is remembered so that it can be shown again in another interface language.
+function showError(key, params) {
+  state.error = { key, params };
+  elements.error.textContent = state.catalogue.t(key, params);
+}
+
+function clearError() {
+  state.error = null;
+  elements.error.textContent = '';
+}
+
+function showDisconnected(key) {
+  elements.disconnectedText.dataset.i18n = key; // translated again if the language changes
+  elements.disconnectedText.textContent = state.catalogue.t(key);
+  showScreen('disconnected');
+}
+
+function announce(text) {
+  elements.announcer.textContent = text;
+}
+
+function storedUiLanguage() {
+  try {
+    return localStorage.getItem(UI_LANGUAGE_STORAGE_KEY);
+  } catch {
+    return null; // storage may be disabled; English then
+  }
+}
+
+async function useUiLanguage(tag) {
+  state.catalogue = await loadCatalogue(CATALOGUE_DIRECTORY, tag, advisorCatalogueTags);
+  setDocumentLanguage(state.catalogue.tag, directionOf(state.catalogue.tag));
+  elements.uiLanguageSelect.value = state.catalogue.tag;
+  state.catalogue.apply(document);
+  renderDynamicTexts();
+}
+
+// Texts built from state rather than fixed keys, redone when the interface language changes.
+function renderDynamicTexts() {
+  if (state.error) showError(state.error.key, state.error.params);
+  renderSignedInAs();
+  renderPresence();
+  for (const conversation of state.conversations.values()) renderConversationLabels(conversation);
+  for (const item of document.querySelectorAll('.message[data-state]')) {
+    setDeliveryState(item, item.dataset.state, state.catalogue);
+  }
+  updateDocumentTitle();
+}
+
+function renderSignedInAs() {
+  if (!state.advisor) return;
+  state.catalogue.fill(elements.signedInAs, 'desk.signed_in_as', {
+    name: state.advisor.name ?? '',
+    point: state.advisor.point_name ?? state.advisor.point ?? '',
+  });
+}
+
+// ---- Signing in and out ----
+
+async function fetchJson(url, options = {}) {
+  const response = await fetch(url, {
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    ...options,
+  });
+  let body = null;
+  if (response.status !== 204) {
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    }
+  }
+  return { status: response.status, body };
+}
+
+async function checkSession() {
+  try {
+    const { status, body } = await fetchJson('/api/session');
+    if (status === 200 && body?.advisor) {
+      state.advisor = body.advisor;
+      connect();
+      return;
+    }
+  } catch {
+    // No answer at all: offer the form; signing in will tell what is wrong.
+  }
+  showSignIn();
+}
+
+function showSignIn() {
+  state.advisor = null;
+  showScreen('signIn');
+  elements.loginInput.focus();
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  clearError();
+  const login = elements.loginInput.value.trim();
+  const password = elements.passwordInput.value;
+  if (login === '' || password === '') {
+    showError('sign_in.missing');
+    (login === '' ? elements.loginInput : elements.passwordInput).focus();
+    return;
+  }
+  elements.signInButton.disabled = true;
+  try {
+    const { status, body } = await fetchJson('/api/sign-in', {
+      method: 'POST',
+      body: JSON.stringify({ login, password }),
+    });
+    if (status === 200) {
+      elements.passwordInput.value = '';
+      state.advisor = body?.advisor ?? null;
+      connect();
+    } else if (status === 401) {
+      showError('sign_in.wrong');
+      elements.passwordInput.select();
+      elements.passwordInput.focus();
+    } else {
+      showError('sign_in.failed');
+    }
+  } catch {
+    showError('sign_in.failed');
+  } finally {
+    elements.signInButton.disabled = false;
+  }
+}
+
+async function signOut() {
+  connection.close();
+  try {
+    await fetchJson('/api/sign-out', { method: 'POST', body: '{}' });
+  } catch {
+    // The session ends on the server when it expires; the page forgets it now anyway.
+  }
+  forgetConversations();
+  state.presence = null;
+  clearError();
+  showSignIn();
+}
+
+// ---- Connection ----
+
+function connect() {
+  state.sessionReplaced = false;
+  showScreen('loading');
+  connection.connect();
+}
+
+function onWelcome(message) {
+  state.languages = new Map((message.languages ?? []).map((language) => [language.tag, language]));
+  state.municipalities = new Map(
+    (message.municipalities ?? []).map((municipality) => [municipality.code, municipality.name]));
+  state.maxTextBytes = message.limits?.max_text_bytes ?? state.maxTextBytes;
+  if (message.limits?.max_capacity) elements.capacityInput.max = message.limits.max_capacity;
+  if (message.advisor) state.advisor = { ...state.advisor, ...message.advisor };
+  clearError();
+  showScreen('desk');
+  renderSignedInAs();
+  // Every connection starts away (PROTOCOL.md). The capacity is unknown until the server's
+  // first `presence`; until then a change of status leaves the capacity out ("unchanged").
+  state.presence = { status: 'away', capacity: null, active: 0 };
+  elements.capacityInput.value = '';
+  renderPresence();
+}
+
+function onClose({ code, wasOpen, onPurpose }) {
+  if (onPurpose) return;
+  // The server ends a conversation whose advisor is gone; show that where it happened.
+  for (const conversation of state.conversations.values()) {
+    finishConversation(conversation, 'advisor_disconnected');
+  }
+  if (!wasOpen) {
+    // Refused before opening: most likely the session has expired (HTTP 401).
+    checkSessionAfterRefusal();
+    return;
+  }
+  let key = 'connection.lost';
+  if (state.sessionReplaced || code === 1008) key = 'error.session_replaced';
+  else if (code === 1001) key = 'connection.server_closing';
+  showDisconnected(key);
+}
+
+async function checkSessionAfterRefusal() {
+  try {
+    const { status } = await fetchJson('/api/session');
+    if (status === 401) {
+      showSignIn();
+      showError('sign_in.expired');
+      return;
+    }
+  } catch {
+    // fall through: the server cannot be reached
+  }
+  showDisconnected('connection.lost');
+}
+
+// ---- Presence ----
+
+function selectedPresenceStatus() {
+  return elements.presenceRadios.find((radio) => radio.checked)?.value ?? 'away';
+}
+
+function sendPresence() {
+  clearError();
+  const message = { type: 'presence', id: connection.nextId('p'), status: selectedPresenceStatus() };
+  const capacityText = elements.capacityInput.value.trim();
+  if (capacityText !== '') {
+    const capacity = Number(capacityText);
+    const max = Number(elements.capacityInput.max) || Infinity;
+    if (!Number.isInteger(capacity) || capacity < 1 || capacity > max) {
+      showError('presence.capacity_invalid');
+      elements.capacityInput.focus();
+      return;
+    }
+    message.capacity = capacity;
+  }
+  if (!connection.send(message)) showError('connection.lost');
+}
+
+function onPresence(message) {
+  state.presence = {
+    status: message.status,
+    capacity: message.capacity,
+    active: message.active ?? 0,
+  };
+  renderPresence();
+}
+
+// Open conversations as this page knows them. Every conversation of the advisor lives on this
+// one connection, and PROTOCOL.md does not promise a `presence` after each start and end, so
+// the local count stays current where the server's `active` may lag.
+function openConversationCount() {
+  let open = 0;
+  for (const conversation of state.conversations.values()) if (!conversation.ended) open += 1;
+  return open;
+}
+
+function renderPresence() {
+  const { presence, catalogue } = state;
+  if (!presence) {
+    elements.presenceSummary.textContent = '';
+    return;
+  }
+  const active = openConversationCount();
+  for (const radio of elements.presenceRadios) radio.checked = radio.value === presence.status;
+  // Do not overwrite a number the advisor is typing right now.
+  if (presence.capacity != null && document.activeElement !== elements.capacityInput) {
+    elements.capacityInput.value = String(presence.capacity);
+  }
+  elements.presenceSummary.dataset.status = presence.status;
+  if (presence.status === 'available') {
+    catalogue.fill(elements.presenceSummary, 'presence.summary_available', {
+      active,
+      capacity: presence.capacity ?? '?',
+    });
+  } else {
+    catalogue.fill(elements.presenceSummary, 'presence.summary_away', { active });
+  }
+}
+
+// ---- Conversations ----
+
+function languageLabel(tag) {
+  const autonym = state.languages.get(tag)?.autonym;
+  return autonym ? `${autonym} (${tag})` : tag;
+}
+
+// "العربية (ar)" as nodes: the autonym in its own <bdi lang> so that a right-to-left name
+// cannot pull the "(ar)" after it to its other side.
+function languageNode(tag) {
+  const language = state.languages.get(tag);
+  const label = document.createElement('span');
+  if (!language) {
+    label.textContent = tag;
+    return label;
+  }
+  const autonym = document.createElement('bdi');
+  autonym.lang = tag;
+  autonym.textContent = language.autonym;
+  label.append(autonym, ` (${tag})`);
+  return label;
+}
+
+function homeLabel(code) {
+  if (!code || code === 'unknown') return state.catalogue.t('home.unknown');
+  if (code === 'other') return state.catalogue.t('home.other');
+  return state.municipalities.get(code) ?? code;
+}
+
+function tierLabel(tier) {
+  return tierKeys[tier] ? state.catalogue.t(tierKeys[tier]) : tier ?? '';
+}
+
+function onConversationStarted(message) {
+  if (state.conversations.has(message.conversation)) return;
+  const conversation = addConversation(message);
+  const label = state.catalogue.t('conversations.new', { language: languageLabel(message.language) });
+  announce(label);
+  if (state.selectedId === null) selectConversation(conversation.id, { moveFocus: false });
+  updateDocumentTitle();
+  renderPresence();
+}
+
+function addConversation(message) {
+  state.panelCounter += 1;
+  const conversation = {
+    id: message.conversation,
+    language: message.language,
+    home: message.home ?? 'unknown',
+    tier: message.tier,
+    unread: 0,
+    ended: false,
+    lastSeenSeq: 0,
+    panel: null,
+    listItem: null,
+  };
+
+  // The list entry: a button that selects the conversation.
+  const listItem = document.createElement('li');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'conversation-item';
+  button.dataset.testid = 'conversation-item';
+  button.dataset.conversation = conversation.id;
+  button.setAttribute('aria-current', 'false');
+  const languageElement = document.createElement('span');
+  languageElement.className = 'conversation-item-language';
+  const detailsElement = document.createElement('span');
+  detailsElement.className = 'conversation-item-details';
+  const unreadElement = document.createElement('span');
+  unreadElement.className = 'badge badge-unread';
+  unreadElement.dataset.testid = 'unread-count';
+  unreadElement.hidden = true;
+  const endedElement = document.createElement('span');
+  endedElement.className = 'badge badge-ended';
+  endedElement.dataset.testid = 'ended-badge';
+  endedElement.dataset.i18n = 'conversations.ended';
+  endedElement.hidden = true;
+  button.append(languageElement, detailsElement, unreadElement, endedElement);
+  button.addEventListener('click', () => selectConversation(conversation.id, { moveFocus: true }));
+  listItem.append(button);
+  elements.conversationList.append(listItem);
+  elements.noConversations.hidden = true;
+
+  // The panel: details, log, composer, end button.
+  const panel = elements.conversationTemplate.content.firstElementChild.cloneNode(true);
+  panel.dataset.conversation = conversation.id;
+  panel.hidden = true;
+  const log = panel.querySelector('.chat-log');
+  log.lang = conversation.language;
+  const textarea = panel.querySelector('textarea');
+  const inputId = `message-input-${state.panelCounter}`;
+  textarea.id = inputId;
+  textarea.lang = conversation.language;
+  textarea.dir = state.languages.get(conversation.language)?.dir ?? directionOf(conversation.language);
+  panel.querySelector('.message-form label').htmlFor = inputId;
+  panel.querySelector('.message-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    sendMessage(conversation);
+  });
+  textarea.addEventListener('keydown', (event) => {
+    // Enter sends, Shift+Enter makes a new line; not while an input method is composing.
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      sendMessage(conversation);
+    }
+  });
+  panel.querySelector('[data-testid="end-button"]').addEventListener('click', (event) => {
+    event.currentTarget.disabled = true;
+    connection.send({ type: 'end', id: connection.nextId('e'), conversation: conversation.id });
+  });
+  panel.querySelector('[data-testid="remove-button"]').addEventListener('click', () =>
+    removeConversation(conversation));
+  elements.conversationArea.append(panel);
+
+  conversation.panel = panel;
+  conversation.listItem = listItem;
+  state.conversations.set(conversation.id, conversation);
+  state.catalogue.apply(panel);
+  state.catalogue.apply(listItem);
+  renderConversationLabels(conversation);
+  return conversation;
+}
+
+function renderConversationLabels(conversation) {
+  const { catalogue } = state;
+  const button = conversation.listItem.querySelector('button');
+  button.querySelector('.conversation-item-language')
+    .replaceChildren(languageNode(conversation.language));
+  button.querySelector('.conversation-item-details').textContent =
+    `${homeLabel(conversation.home)} · ${tierLabel(conversation.tier)}`;
+  const unreadElement = button.querySelector('.badge-unread');
+  unreadElement.hidden = conversation.unread === 0;
+  unreadElement.dataset.count = String(conversation.unread);
+  unreadElement.textContent = catalogue.t('conversations.unread', { count: conversation.unread });
+  button.querySelector('.badge-ended').hidden = !conversation.ended;
+
+  const { panel } = conversation;
+  catalogue.fill(panel.querySelector('.conversation-heading'), 'conversation.heading', {
+    language: languageNode(conversation.language),
+    home: homeLabel(conversation.home),
+  });
+  panel.querySelector('[data-testid="conversation-language"]')
+    .replaceChildren(languageNode(conversation.language));
+  panel.querySelector('[data-testid="conversation-home"]').textContent =
+    homeLabel(conversation.home);
+  const tierElement = panel.querySelector('[data-testid="conversation-tier"]');
+  tierElement.textContent = tierLabel(conversation.tier);
+  tierElement.dataset.tier = conversation.tier ?? '';
+}
+
+function selectConversation(id, { moveFocus }) {
+  state.selectedId = id;
+  for (const conversation of state.conversations.values()) {
+    const selected = conversation.id === id;
+    conversation.panel.hidden = !selected;
+    conversation.listItem.querySelector('button').setAttribute('aria-current', String(selected));
+    if (selected) {
+      conversation.unread = 0;
+      renderConversationLabels(conversation);
+    }
+  }
+  elements.noConversationSelected.hidden = id !== null;
+  updateDocumentTitle();
+  if (moveFocus && id !== null) {
+    const conversation = state.conversations.get(id);
+    const target = conversation.ended
+      ? conversation.panel.querySelector('[data-testid="remove-button"]')
+      : conversation.panel.querySelector('textarea');
+    target.focus();
+  }
+}
+
+function removeConversation(conversation) {
+  conversation.panel.remove();
+  conversation.listItem.remove();
+  state.conversations.delete(conversation.id);
+  if (state.selectedId === conversation.id) {
+    const next = state.conversations.keys().next();
+    selectConversation(next.done ? null : next.value, { moveFocus: false });
+    elements.conversationList.querySelector('button')?.focus();
+  }
+  elements.noConversations.hidden = state.conversations.size > 0;
+  updateDocumentTitle();
+}
+
+// Messages live only as long as the conversation needs them: signing out drops them all.
+function forgetConversations() {
+  for (const conversation of [...state.conversations.values()]) {
+    conversation.panel.remove();
+    conversation.listItem.remove();
+  }
+  state.conversations.clear();
+  state.pendingMessages.clear();
+  state.selectedId = null;
+  elements.noConversations.hidden = false;
+  elements.noConversationSelected.hidden = false;
+  updateDocumentTitle();
+}
+
+function updateDocumentTitle() {
+  if (!state.catalogue) return;
+  let unread = 0;
+  for (const conversation of state.conversations.values()) unread += conversation.unread;
+  const title = state.catalogue.t('page.title');
+  document.title = unread > 0 ? `(${unread}) ${title}` : title;
+}
+
+function sendMessage(conversation) {
+  if (conversation.ended) return;
+  const textarea = conversation.panel.querySelector('textarea');
+  const text = textarea.value;
+  if (text.trim() === '') {
+    showError('error.empty_message');
+    return;
+  }
+  if (utf8Length(text) > state.maxTextBytes) {
+    showError('error.message_too_long');
+    return;
+  }
+  clearError();
+  const id = connection.nextId('m');
+  const item = createMessageItem({
+    own: true,
+    author: state.catalogue.t('chat.you'),
+    text,
+    time: new Date(),
+    locale: state.catalogue.tag,
+    messageId: id,
+  });
+  item.querySelector('.message-author').dataset.i18n = 'chat.you';
+  const sent = connection.send({ type: 'message', id, conversation: conversation.id, text });
+  setDeliveryState(item, sent ? 'sending' : 'not_sent', state.catalogue);
+  if (sent) state.pendingMessages.set(id, { conversation, item });
+  appendToLog(conversation.panel.querySelector('.chat-log'), item);
+  textarea.value = '';
+  textarea.focus();
+}
+
+function onAccepted(message) {
+  const pending = state.pendingMessages.get(message.id);
+  if (!pending) return;
+  state.pendingMessages.delete(message.id);
+  pending.item.dataset.seq = String(message.seq);
+  setDeliveryState(pending.item, 'delivered', state.catalogue);
+}
+
+function onMessage(message) {
+  const conversation = state.conversations.get(message.conversation);
+  if (!conversation) return;
+  connection.send({ type: 'ack', conversation: conversation.id, seq: message.seq });
+  if (message.from === 'advisor') return; // our own, shown when sent
+  if (message.seq <= conversation.lastSeenSeq) return;
+  conversation.lastSeenSeq = message.seq;
+  const item = createMessageItem({
+    own: false,
+    author: state.catalogue.t('chat.client'),
+    text: message.text,
+    time: message.sent_at ? new Date(message.sent_at) : new Date(),
+    locale: state.catalogue.tag,
+    seq: message.seq,
+  });
+  item.querySelector('.message-author').dataset.i18n = 'chat.client';
+  appendToLog(conversation.panel.querySelector('.chat-log'), item);
+  if (state.selectedId !== conversation.id || document.hidden) {
+    conversation.unread += 1;
+    renderConversationLabels(conversation);
+    updateDocumentTitle();
+  }
+}
+
+function finishConversation(conversation, reason) {
+  if (conversation.ended) return;
+  conversation.ended = true;
+  for (const [id, pending] of state.pendingMessages) {
+    if (pending.conversation !== conversation) continue;
+    setDeliveryState(pending.item, 'not_sent', state.catalogue);
+    state.pendingMessages.delete(id);
+  }
+  const key = endedMessageKeys[reason] ?? 'ended.generic';
+  const note = createSystemNote(state.catalogue.t(key), 'ended-text');
+  note.dataset.i18n = key;
+  const { panel } = conversation;
+  appendToLog(panel.querySelector('.chat-log'), note);
+  const hadFocus = panel.contains(document.activeElement);
+  panel.querySelector('.message-form').hidden = true;
+  panel.querySelector('[data-testid="end-button"]').hidden = true;
+  const removeButton = panel.querySelector('[data-testid="remove-button"]');
+  removeButton.hidden = false;
+  if (hadFocus) removeButton.focus();
+  renderConversationLabels(conversation);
+  renderPresence();
+}
+
+function onConversationEnded(message) {
+  const conversation = state.conversations.get(message.conversation);
+  if (!conversation) return;
+  finishConversation(conversation, message.reason);
+  if (state.selectedId !== conversation.id) {
+    announce(state.catalogue.t(endedMessageKeys[message.reason] ?? 'ended.generic'));
+  }
+}
+
+function onError(message) {
+  if (message.code === 'session_replaced') state.sessionReplaced = true;
+  const key = errorMessageKeys[message.code];
+  if (key) showError(key);
+  else showError('error.generic', { reason: message.reason ?? message.code });
+  if (message.ref && state.pendingMessages.has(message.ref)) {
+    setDeliveryState(state.pendingMessages.get(message.ref).item, 'not_sent', state.catalogue);
+    state.pendingMessages.delete(message.ref);
+  }
+}
+
+// ---- Start ----
+
+function bindEvents() {
+  elements.signInForm.addEventListener('submit', signIn);
+  elements.signOutButton.addEventListener('click', signOut);
+  elements.reconnectButton.addEventListener('click', () => {
+    clearError();
+    connect();
+  });
+  elements.uiLanguageSelect.addEventListener('change', async () => {
+    const tag = elements.uiLanguageSelect.value;
+    try {
+      localStorage.setItem(UI_LANGUAGE_STORAGE_KEY, tag);
+    } catch {
+      // not remembered; fine
+    }
+    await useUiLanguage(tag);
+  });
+  for (const radio of elements.presenceRadios) radio.addEventListener('change', sendPresence);
+  elements.capacityInput.addEventListener('change', sendPresence);
+
+  connection
+    .on('welcome', onWelcome)
+    .on('presence', onPresence)
+    .on('conversation_started', onConversationStarted)
+    .on('message', onMessage)
+    .on('accepted', onAccepted)
+    .on('conversation_ended', onConversationEnded)
+    .on('error', onError)
+    .onClose(onClose);
+}
+
+async function start() {
+  bindEvents();
+  await useUiLanguage(storedUiLanguage() ?? 'en');
+  await checkSession();
+}
+
+start();
