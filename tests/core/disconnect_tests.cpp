@@ -15,12 +15,16 @@ TEST_CASE("a client who disconnects mid-conversation ends it and frees the seat"
     f.board.post_message(10, "c-1", "a-1", "Здравствуйте");
     f.clock.advance(2min);
 
-    CHECK(text(f.board.disconnected(1)) ==
+    CHECK(text(f.accepting(f.board.disconnected(1))) ==
           Lines{"to 10: ended c-1 seq=2 reason=client_disconnected",
                 "visit served point=049-inespoo advisor_point=049-inespoo chat ru home=049 "
                 "tier=own-point hour=2026-11-25T14:00:00 wait=0 duration=150 "
                 "ended_by=client_disconnected",
                 "to 10: presence available capacity=1 active=0",
+                "to 10: offer c-2 ru home=235 tier=region expires=+170s",
+                "to 10: presence available capacity=1 active=1",
+                // The first conversation's length is now the estimate.
+                "to 2: queued r-2 ru position=1 advisors=1 wait=150",
                 "to 2: started c-2 request=r-2 ru home=235 tier=region advisor=Elias "
                 "point=049-inespoo (In Espoo)",
                 "to 10: started c-2 request= ru home=235 tier=region advisor=Elias "
@@ -50,7 +54,8 @@ TEST_CASE("a client who never asked leaves no trace", "[core][disconnect]") {
     CHECK(f.board.disconnected(12345).empty());
 }
 
-TEST_CASE("an advisor who disconnects ends every conversation, oldest first",
+TEST_CASE("an advisor who disconnects leaves the conversations waiting for the grace period, "
+          "then ends them oldest first and puts the clients at the head of the line",
           "[core][disconnect]") {
     SwitchboardFixture f;
     f.available_advisor(10, aino(), 2);
@@ -58,28 +63,56 @@ TEST_CASE("an advisor who disconnects ends every conversation, oldest first",
     f.clock.advance(1min);
     f.client(2, "ar", "049");
     f.client(3, "en", "091"); // waits: Aino is full
+    f.client(4, "fi", "092"); // waits too
     f.board.post_message(2, "c-2", "m-1", "مرحبا");
     f.clock.advance(1min);
 
     CHECK(text(f.board.disconnected(10)) ==
+          Lines{"to 1: advisor c-1 reconnecting", "to 2: advisor c-2 reconnecting"});
+    CHECK(f.board.open_conversations() == 2);
+    CHECK(f.board.advisors_signed_in() == 1);
+    CHECK(f.board.next_deadline() == f.clock.now() + 60s);
+    f.clock.advance(59s);
+    CHECK(f.board.tick().empty());
+
+    f.clock.advance(1s);
+    CHECK(text(f.board.tick()) ==
           Lines{"to 1: ended c-1 seq=1 reason=advisor_disconnected",
                 "visit served point=091-virka advisor_point=091-virka chat fi home=091 "
-                "tier=own-point hour=2026-11-25T14:00:00 wait=0 duration=120 "
+                "tier=own-point hour=2026-11-25T14:00:00 wait=0 duration=180 "
                 "ended_by=advisor_disconnected",
                 "to 2: ended c-2 seq=2 reason=advisor_disconnected",
                 "visit served point=091-virka advisor_point=091-virka chat ar home=049 "
-                "tier=region hour=2026-11-25T14:00:00 wait=0 duration=60 "
-                "ended_by=advisor_disconnected"});
+                "tier=region hour=2026-11-25T14:00:00 wait=0 duration=120 "
+                "ended_by=advisor_disconnected",
+                // Nobody speaks the languages any more: no estimates.
+                "to 2: queued r-2 ar position=1 advisors=0 wait=none",
+                "to 3: queued r-3 en position=1 advisors=0 wait=none",
+                "to 1: queued r-1 fi position=1 advisors=0 wait=none",
+                "to 4: queued r-4 fi position=2 advisors=0 wait=none"});
     CHECK(f.board.open_conversations() == 0);
     CHECK(f.board.advisors_signed_in() == 0);
-    CHECK(f.board.queue_length("en") == 1);
+    CHECK(f.board.queue_length("fi") == 2);
     CHECK(f.board.disconnected(10).empty());
-    // The clients may ask again.
+    // Still waiting with the original request: asking again is refused.
     CHECK(text(f.board.client_request(1, "r-again", "fi", "091")) ==
-          Lines{"to 1: queued r-again fi position=1 advisors=0"});
+          Lines{"to 1: error already_requested ref=r-again"});
 }
 
-TEST_CASE("a newer sign-in of the same advisor replaces the older session", "[core][disconnect]") {
+TEST_CASE("an advisor without conversations who disconnects signs out at once",
+          "[core][disconnect]") {
+    SwitchboardFixture f;
+    f.available_advisor(10, aino(), 2);
+    f.client(1, "fi", "091");
+    f.board.end_conversation(1, "c-1", "e-1");
+    CHECK(f.board.disconnected(10).empty());
+    CHECK(f.board.advisors_signed_in() == 0);
+    CHECK(f.board.next_deadline() == std::nullopt);
+}
+
+TEST_CASE("a newer sign-in of the same advisor replaces the older session and takes over its "
+          "conversations",
+          "[core][disconnect]") {
     SwitchboardFixture f;
     f.available_advisor(10, aino(), 2);
     f.client(1, "fi", "091");
@@ -87,21 +120,27 @@ TEST_CASE("a newer sign-in of the same advisor replaces the older session", "[co
 
     CHECK(text(f.board.advisor_connected(11, aino())) ==
           Lines{"close 10: replaced by a newer sign-in",
-                "to 1: ended c-1 seq=1 reason=advisor_disconnected",
-                "visit served point=091-virka advisor_point=091-virka chat fi home=091 "
-                "tier=own-point hour=2026-11-25T14:00:00 wait=0 duration=60 "
-                "ended_by=advisor_disconnected",
-                "to 11: presence away capacity=3 active=0"});
+                "to 11: started c-1 request= fi home=091 tier=own-point advisor=Aino "
+                "point=091-virka (Virka Info)",
+                "to 11: presence away capacity=3 active=1"});
     CHECK(f.board.advisors_signed_in() == 1);
-    CHECK(f.board.open_conversations() == 0);
+    CHECK(f.board.open_conversations() == 1);
     // The shell reports the old socket closing later: that is no news any more.
     CHECK(f.board.disconnected(10).empty());
     CHECK(f.board.advisors_signed_in() == 1);
     CHECK(text(f.board.set_presence(10, Presence::available, 1, "p-old")) ==
           Lines{"to 10: error not_allowed ref=p-old"});
-    // The new session works.
-    f.board.set_presence(11, Presence::available, 1, "p-new");
-    CHECK(text(f.client(2, "fi", "091"))[1].starts_with("to 11: started c-2"));
+    CHECK(text(f.board.post_message(10, "c-1", "a-1", "Hei")) ==
+          Lines{"to 10: error not_in_conversation ref=a-1"});
+    // The conversation goes on on the new session.
+    CHECK(text(f.board.post_message(1, "c-1", "m-1", "Hei")) ==
+          Lines{"to 11: message c-1 seq=1 id=m-1 from=client author= text=Hei at=+60s",
+                "to 1: accepted m-1 c-1 seq=1"});
+    CHECK(text(f.board.post_message(11, "c-1", "a-1", "Moi")) ==
+          Lines{"to 1: message c-1 seq=2 id=a-1 from=advisor author=Aino text=Moi at=+60s",
+                "to 11: accepted a-1 c-1 seq=2"});
+    f.board.set_presence(11, Presence::available, 2, "p-new");
+    CHECK(text(f.client(2, "fi", "091"))[0].starts_with("to 11: offer c-2"));
 }
 
 TEST_CASE("another advisor's sign-in replaces nobody", "[core][disconnect]") {
@@ -110,4 +149,58 @@ TEST_CASE("another advisor's sign-in replaces nobody", "[core][disconnect]") {
     CHECK(text(f.board.advisor_connected(11, veera())) ==
           Lines{"to 11: presence away capacity=3 active=0"});
     CHECK(f.board.advisors_signed_in() == 2);
+}
+
+TEST_CASE("an advisor back within the grace period continues the conversations with the same "
+          "presence",
+          "[core][disconnect]") {
+    SwitchboardFixture f;
+    f.available_advisor(10, aino(), 2);
+    f.client(1, "fi", "091");
+    f.board.post_message(1, "c-1", "m-1", "Hei");
+    f.board.disconnected(10);
+    // Meanwhile the client's messages are refused and nothing is numbered.
+    CHECK(text(f.board.post_message(1, "c-1", "m-2", "Oletko siellä?")) ==
+          Lines{"to 1: error advisor_unavailable ref=m-2"});
+    // A new client is not offered to the absent advisor, who still counts as signed in.
+    f.auto_accept = false;
+    CHECK(text(f.client(2, "fi", "091")) ==
+          Lines{"to 2: queued r-2 fi position=1 advisors=1 wait=600"});
+    LiveView view = f.board.live_view();
+    REQUIRE(view.advisors.size() == 1);
+    CHECK_FALSE(view.advisors[0].connected);
+
+    f.clock.advance(59s);
+    CHECK(text(f.board.advisor_connected(12, aino())) ==
+          Lines{"to 12: started c-1 request= fi home=091 tier=own-point advisor=Aino "
+                "point=091-virka (Virka Info)",
+                "to 1: advisor c-1 back", "to 12: presence available capacity=2 active=1",
+                "to 12: offer c-2 fi home=091 tier=own-point expires=+79s",
+                "to 12: presence available capacity=2 active=2"});
+    CHECK(f.board.live_view().advisors[0].connected);
+    // The grace period is over: no deadline but the offer's.
+    CHECK(f.board.next_deadline() == test_start + 79s);
+    f.clock.advance(1s);
+    CHECK(f.board.tick().empty());
+    CHECK(text(f.board.post_message(1, "c-1", "m-2", "Oletko siellä?")) ==
+          Lines{"to 12: message c-1 seq=2 id=m-2 from=client author= text=Oletko siellä? at=+60s",
+                "to 1: accepted m-2 c-1 seq=2"});
+    CHECK(text(f.board.post_message(1, "c-1", "m-1", "Hei")) ==
+          Lines{"to 1: accepted m-1 c-1 seq=1 duplicate"});
+}
+
+TEST_CASE("a client may end a conversation while the advisor is reconnecting",
+          "[core][disconnect]") {
+    SwitchboardFixture f;
+    f.available_advisor(10, aino(), 2);
+    f.client(1, "fi", "091");
+    f.board.disconnected(10);
+    f.clock.advance(10s);
+    CHECK(text(f.board.end_conversation(1, "c-1", "e-1")) ==
+          Lines{"to 1: ended c-1 seq=1 reason=client",
+                "visit served point=091-virka advisor_point=091-virka chat fi home=091 "
+                "tier=own-point hour=2026-11-25T14:00:00 wait=0 duration=10 ended_by=client"});
+    f.clock.advance(50s);
+    CHECK(f.board.tick().empty());
+    CHECK(f.board.advisors_signed_in() == 0);
 }

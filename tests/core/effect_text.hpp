@@ -5,7 +5,9 @@
 #include "neuvo/core/messages.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -27,10 +29,16 @@ inline std::string hour_text(TimePoint at) {
 }
 
 inline std::string seconds_since_start(TimePoint at) {
-    return "+" +
-           std::to_string(
-               std::chrono::duration_cast<std::chrono::seconds>(at - test_start).count()) +
-           "s";
+    // Appended piece by piece: "+" + std::to_string(...) trips GCC 12's false -Wrestrict at -O3.
+    std::string text = "+";
+    text +=
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(at - test_start).count());
+    text += "s";
+    return text;
+}
+
+inline std::string optional_seconds(const std::optional<std::int64_t>& seconds) {
+    return seconds ? std::to_string(*seconds) : "none";
 }
 
 inline std::string outbound_text(const Outbound& message) {
@@ -40,7 +48,8 @@ inline std::string outbound_text(const Outbound& message) {
             if constexpr (std::is_same_v<T, Queued>) {
                 return "queued " + m.request_id + " " + m.language +
                        " position=" + std::to_string(m.position) +
-                       " advisors=" + std::to_string(m.advisors_signed_in);
+                       " advisors=" + std::to_string(m.advisors_signed_in) +
+                       " wait=" + optional_seconds(m.estimated_wait_seconds);
             } else if constexpr (std::is_same_v<T, ConversationStarted>) {
                 return "started " + m.conversation + " request=" + m.request_id + " " + m.language +
                        " home=" + m.home_municipality + " tier=" + tier_name(m.tier) +
@@ -60,7 +69,31 @@ inline std::string outbound_text(const Outbound& message) {
             } else if constexpr (std::is_same_v<T, PresenceState>) {
                 return std::string("presence ") + presence_name(m.status) +
                        " capacity=" + std::to_string(m.capacity) +
-                       " active=" + std::to_string(m.active);
+                       " active=" + std::to_string(m.active) +
+                       (m.follow_schedule ? " follow_schedule" : "") +
+                       (m.reason.empty() ? "" : " reason=" + m.reason);
+            } else if constexpr (std::is_same_v<T, Offer>) {
+                return "offer " + m.conversation + " " + m.language +
+                       " home=" + m.home_municipality + " tier=" + tier_name(m.tier) +
+                       " expires=" + seconds_since_start(m.expires_at);
+            } else if constexpr (std::is_same_v<T, OfferWithdrawn>) {
+                return "withdrawn " + m.conversation + " reason=" + m.reason;
+            } else if constexpr (std::is_same_v<T, Alternatives>) {
+                std::string line = "alternatives " + m.request_id + " " + m.language +
+                                   " reason=" + m.reason + " next=";
+                line += m.next_staffed
+                            ? m.next_staffed->point_id + "@" + hour_text(m.next_staffed->at)
+                            : "none";
+                line += " others=";
+                for (const LanguageWait& other : m.other_languages) {
+                    line += other.language + ":" + std::to_string(other.advisors_signed_in) + ":" +
+                            optional_seconds(other.estimated_wait_seconds) + ";";
+                }
+                return line;
+            } else if constexpr (std::is_same_v<T, RequestClosed>) {
+                return "closed " + m.request_id + " reason=" + m.reason;
+            } else if constexpr (std::is_same_v<T, AdvisorConnection>) {
+                return "advisor " + m.conversation + " " + m.status;
             } else {
                 static_assert(std::is_same_v<T, ErrorReply>);
                 // The reason is for people; tests check that there is one, not its wording.

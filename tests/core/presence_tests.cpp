@@ -9,7 +9,9 @@ TEST_CASE("an advisor starts away with the default capacity", "[core][presence]"
     SwitchboardFixture f;
     f.client(1, "fi", "091");
     CHECK(text(f.board.advisor_connected(10, aino())) ==
-          Lines{"to 10: presence away capacity=3 active=0"});
+          Lines{"to 10: presence away capacity=3 active=0",
+                // Someone speaking Finnish is signed in now, so there is an estimate.
+                "to 1: queued r-1 fi position=1 advisors=1 wait=600"});
     CHECK(f.board.advisors_signed_in() == 1);
     CHECK(f.board.queue_length("fi") == 1);
 }
@@ -57,13 +59,15 @@ TEST_CASE("capacity may drop below the current load, with no new client until th
     f.board.end_conversation(1, "c-1", "e-1");
     f.board.end_conversation(2, "c-2", "e-2");
     CHECK(f.board.queue_length("fi") == 1);
-    auto freed = text(f.board.end_conversation(3, "c-3", "e-3"));
+    auto freed = text(f.accepting(f.board.end_conversation(3, "c-3", "e-3")));
     CHECK(freed == Lines{"to 3: ended c-3 seq=1 reason=client",
                          "to 10: ended c-3 seq=1 reason=client",
                          "visit served point=091-virka advisor_point=091-virka chat fi home=091 "
                          "tier=own-point hour=2026-11-25T14:00:00 wait=0 duration=0 "
                          "ended_by=client",
                          "to 10: presence available capacity=1 active=0",
+                         "to 10: offer c-4 fi home=091 tier=own-point expires=+20s",
+                         "to 10: presence available capacity=1 active=1",
                          "to 4: started c-4 request=r-4 fi home=091 tier=own-point advisor=Aino "
                          "point=091-virka (Virka Info)",
                          "to 10: started c-4 request= fi home=091 tier=own-point advisor=Aino "

@@ -12,7 +12,8 @@ TEST_CASE("a language outside the network is refused and changes nothing", "[cor
     CHECK(f.board.queue_length("xx") == 0);
     // The refused request left no trace: the client may ask again.
     CHECK(text(f.board.client_request(1, "r-9", "fi", "049")) ==
-          Lines{"to 1: queued r-9 fi position=1 advisors=0"});
+          Lines{"to 1: queued r-9 fi position=1 advisors=0 wait=none",
+                "to 1: alternatives r-9 fi reason=nobody_signed_in next=none others="});
 }
 
 TEST_CASE("a home outside the list is refused unless it is other or unknown", "[core][request]") {
@@ -21,9 +22,11 @@ TEST_CASE("a home outside the list is refused unless it is other or unknown", "[
     CHECK(text(f.client(2, "fi", "abroad")) == Lines{"to 2: error unknown_municipality ref=r-2"});
     CHECK(text(f.client(3, "fi", "Espoo")) == Lines{"to 3: error unknown_municipality ref=r-3"});
     CHECK(f.board.queue_length("fi") == 0);
-    CHECK(text(f.client(4, "fi", "other")) == Lines{"to 4: queued r-4 fi position=1 advisors=0"});
-    CHECK(text(f.client(5, "fi", "unknown")) == Lines{"to 5: queued r-5 fi position=2 advisors=0"});
-    CHECK(text(f.client(6, "fi", "")) == Lines{"to 6: queued r-6 fi position=3 advisors=0"});
+    CHECK(text(f.client(4, "fi", "other"))[0] ==
+          "to 4: queued r-4 fi position=1 advisors=0 wait=none");
+    CHECK(text(f.client(5, "fi", "unknown"))[0] ==
+          "to 5: queued r-5 fi position=2 advisors=0 wait=none");
+    CHECK(text(f.client(6, "fi", ""))[0] == "to 6: queued r-6 fi position=3 advisors=0 wait=none");
 }
 
 TEST_CASE("a client asks for one advisor at a time", "[core][request]") {
@@ -47,7 +50,7 @@ TEST_CASE("a client may ask again once the conversation has ended", "[core][requ
     f.available_advisor(10, elias());
     f.client(1, "fi", "049");
     f.board.end_conversation(1, "c-1", "e-1");
-    CHECK(text(f.board.client_request(1, "r-new", "en", "049"))[0] ==
+    CHECK(text(f.accepting(f.board.client_request(1, "r-new", "en", "049")))[3] ==
           "to 1: started c-2 request=r-new en home=049 tier=own-point advisor=Elias "
           "point=049-inespoo (In Espoo)");
 }

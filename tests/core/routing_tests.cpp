@@ -14,31 +14,24 @@ TEST_CASE("an Espoo client reaches Espoo, then Helsinki, then Tampere, then the 
     f.available_advisor(12, aino(), 1);
     f.available_advisor(13, elias(), 1);
 
+    // The tier is on the offer, on both copies of the start and in the visit.
     CHECK(text(f.client(1, "fi", "049")) ==
-          Lines{"to 1: started c-1 request=r-1 fi home=049 tier=own-point advisor=Elias "
+          Lines{"to 13: offer c-1 fi home=049 tier=own-point expires=+20s",
+                "to 13: presence available capacity=1 active=1",
+                "to 1: queued r-1 fi position=1 advisors=4 wait=600",
+                "to 1: started c-1 request=r-1 fi home=049 tier=own-point advisor=Elias "
                 "point=049-inespoo (In Espoo)",
                 "to 13: started c-1 request= fi home=049 tier=own-point advisor=Elias "
                 "point=049-inespoo (In Espoo)",
                 "to 13: presence available capacity=1 active=1"});
-    CHECK(text(f.client(2, "fi", "049")) ==
-          Lines{"to 2: started c-2 request=r-2 fi home=049 tier=region advisor=Aino "
-                "point=091-virka (Virka Info)",
-                "to 12: started c-2 request= fi home=049 tier=region advisor=Aino "
-                "point=091-virka (Virka Info)",
-                "to 12: presence available capacity=1 active=1"});
-    CHECK(text(f.client(3, "fi", "049")) ==
-          Lines{"to 3: started c-3 request=r-3 fi home=049 tier=partner advisor=Hanna "
-                "point=837-mainio (Mainio)",
-                "to 11: started c-3 request= fi home=049 tier=partner advisor=Hanna "
-                "point=837-mainio (Mainio)",
-                "to 11: presence available capacity=1 active=1"});
-    CHECK(text(f.client(4, "fi", "049")) ==
-          Lines{"to 4: started c-4 request=r-4 fi home=049 tier=national advisor=Tuomas "
-                "point=853-infotori (Infotori)",
-                "to 10: started c-4 request= fi home=049 tier=national advisor=Tuomas "
-                "point=853-infotori (Infotori)",
-                "to 10: presence available capacity=1 active=1"});
-    CHECK(text(f.client(5, "fi", "049")) == Lines{"to 5: queued r-5 fi position=1 advisors=4"});
+    CHECK(text(f.client(2, "fi", "049"))[0] ==
+          "to 12: offer c-2 fi home=049 tier=region expires=+20s");
+    CHECK(text(f.client(3, "fi", "049"))[0] ==
+          "to 11: offer c-3 fi home=049 tier=partner expires=+20s");
+    CHECK(text(f.client(4, "fi", "049"))[0] ==
+          "to 10: offer c-4 fi home=049 tier=national expires=+20s");
+    CHECK(text(f.client(5, "fi", "049")) ==
+          Lines{"to 5: queued r-5 fi position=1 advisors=4 wait=600"});
     CHECK(f.board.open_conversations() == 4);
     CHECK(f.board.queue_length("fi") == 1);
 }
@@ -48,20 +41,15 @@ TEST_CASE("a client without a home is served by the national pool only", "[core]
     f.available_advisor(10, aino());
     f.available_advisor(11, tuomas());
 
-    CHECK(text(f.client(1, "ar", "")) ==
-          Lines{"to 1: started c-1 request=r-1 ar home=unknown tier=national advisor=Tuomas "
-                "point=853-infotori (Infotori)",
-                "to 11: started c-1 request= ar home=unknown tier=national advisor=Tuomas "
-                "point=853-infotori (Infotori)",
-                "to 11: presence available capacity=3 active=1"});
+    CHECK(text(f.client(1, "ar", ""))[0] ==
+          "to 11: offer c-1 ar home=unknown tier=national expires=+20s");
     CHECK(text(f.client(2, "ar", "unknown"))[0] ==
-          "to 2: started c-2 request=r-2 ar home=unknown tier=national advisor=Tuomas "
-          "point=853-infotori (Infotori)");
+          "to 11: offer c-2 ar home=unknown tier=national expires=+20s");
     // "other" keeps its own value for the register but routes like an unknown home.
     CHECK(text(f.client(3, "ar", "other"))[0] ==
-          "to 3: started c-3 request=r-3 ar home=other tier=national advisor=Tuomas "
-          "point=853-infotori (Infotori)");
-    CHECK(text(f.client(4, "ar", "other")) == Lines{"to 4: queued r-4 ar position=1 advisors=2"});
+          "to 11: offer c-3 ar home=other tier=national expires=+20s");
+    CHECK(text(f.client(4, "ar", "other")) ==
+          Lines{"to 4: queued r-4 ar position=1 advisors=2 wait=600"});
 }
 
 TEST_CASE("within a tier the least loaded advisor gets the client", "[core][routing]") {
@@ -69,12 +57,12 @@ TEST_CASE("within a tier the least loaded advisor gets the client", "[core][rout
     f.available_advisor(10, aino());
     f.available_advisor(11, veera());
 
-    CHECK(text(f.client(1, "fi", "235"))[1].starts_with("to 10: started c-1"));
+    CHECK(text(f.client(1, "fi", "235"))[0].starts_with("to 10: offer c-1"));
     // Aino now has one conversation, Veera none: Veera, despite the higher session id.
-    CHECK(text(f.client(2, "fi", "235"))[1].starts_with("to 11: started c-2"));
+    CHECK(text(f.client(2, "fi", "235"))[0].starts_with("to 11: offer c-2"));
     // Equal load and equal rest: the lower session id.
-    CHECK(text(f.client(3, "fi", "235"))[1].starts_with("to 10: started c-3"));
-    CHECK(text(f.client(4, "fi", "235"))[1].starts_with("to 11: started c-4"));
+    CHECK(text(f.client(3, "fi", "235"))[0].starts_with("to 10: offer c-3"));
+    CHECK(text(f.client(4, "fi", "235"))[0].starts_with("to 11: offer c-4"));
 }
 
 TEST_CASE("within a tier and load the advisor idle longest gets the client", "[core][routing]") {
@@ -85,20 +73,20 @@ TEST_CASE("within a tier and load the advisor idle longest gets the client", "[c
     f.clock.advance(10s);
 
     // Aino became available first; her higher session id does not matter.
-    CHECK(text(f.client(1, "fi", "235"))[1].starts_with("to 20: started c-1"));
-    CHECK(text(f.client(2, "fi", "235"))[1].starts_with("to 10: started c-2"));
+    CHECK(text(f.client(1, "fi", "235"))[0].starts_with("to 20: offer c-1"));
+    CHECK(text(f.client(2, "fi", "235"))[0].starts_with("to 10: offer c-2"));
 
     f.clock.advance(60s);
-    f.board.end_conversation(20, "c-1", "e-1");
+    f.accepting(f.board.end_conversation(20, "c-1", "e-1"));
     f.clock.advance(20s);
-    f.board.end_conversation(10, "c-2", "e-2");
+    f.accepting(f.board.end_conversation(10, "c-2", "e-2"));
     // Aino's last conversation ended first.
-    CHECK(text(f.client(3, "fi", "235"))[1].starts_with("to 20: started c-3"));
+    CHECK(text(f.client(3, "fi", "235"))[0].starts_with("to 20: offer c-3"));
 
     f.clock.advance(20s);
-    f.board.end_conversation(3, "c-3", "e-3");
+    f.accepting(f.board.end_conversation(3, "c-3", "e-3"));
     // Now Veera has rested longer.
-    CHECK(text(f.client(4, "fi", "235"))[1].starts_with("to 10: started c-4"));
+    CHECK(text(f.client(4, "fi", "235"))[0].starts_with("to 10: offer c-4"));
 }
 
 TEST_CASE("becoming available again restarts the rest, changing capacity does not",
@@ -114,7 +102,7 @@ TEST_CASE("becoming available again restarts the rest, changing capacity does no
     f.clock.advance(10s);
     f.board.set_presence(11, Presence::available, 5, "p-c");
 
-    CHECK(text(f.client(1, "fi", "235"))[1].starts_with("to 11: started c-1"));
+    CHECK(text(f.client(1, "fi", "235"))[0].starts_with("to 11: offer c-1"));
 }
 
 TEST_CASE("advisors who are away, full, speak another language or may not serve the home are "
@@ -128,8 +116,10 @@ TEST_CASE("advisors who are away, full, speak another language or may not serve 
     f.available_advisor(14, profile(8, "Lost", "000-gone", {"fi", "ar"})); // no such point
     f.client(1, "fi", "049");                                              // takes Aino's only seat
 
-    CHECK(text(f.client(2, "fi", "049")) == Lines{"to 2: queued r-2 fi position=1 advisors=3"});
-    CHECK(text(f.client(3, "ar", "049")) == Lines{"to 3: queued r-3 ar position=1 advisors=3"});
+    CHECK(text(f.client(2, "fi", "049")) ==
+          Lines{"to 2: queued r-2 fi position=1 advisors=3 wait=600"});
+    CHECK(text(f.client(3, "ar", "049")) ==
+          Lines{"to 3: queued r-3 ar position=1 advisors=3 wait=600"});
     CHECK(f.board.advisors_signed_in() == 5);
 }
 
@@ -138,10 +128,10 @@ TEST_CASE("a newcomer with a free advisor is served at once even while others wa
     SwitchboardFixture f;
     f.available_advisor(10, aino());
     // An Oulu resident cannot be served by Helsinki and waits.
-    CHECK(text(f.client(1, "ar", "564")) == Lines{"to 1: queued r-1 ar position=1 advisors=1"});
+    CHECK(text(f.client(1, "ar", "564")) ==
+          Lines{"to 1: queued r-1 ar position=1 advisors=1 wait=600"});
     // A Helsinki resident is eligible for Aino: the Oulu resident's wait does not block her.
     CHECK(text(f.client(2, "ar", "091"))[0] ==
-          "to 2: started c-1 request=r-2 ar home=091 tier=own-point advisor=Aino "
-          "point=091-virka (Virka Info)");
+          "to 10: offer c-1 ar home=091 tier=own-point expires=+20s");
     CHECK(f.board.queue_length("ar") == 1);
 }

@@ -6,27 +6,56 @@
 
 #include "neuvo/core/switchboard.hpp"
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
+#include <variant>
+#include <vector>
 
 namespace neuvo::core::testing {
 
 // A switchboard on the demo network with a hand-driven clock. Conversation ids are "c-1", "c-2" ...
 struct SwitchboardFixture {
+    explicit SwitchboardFixture(ServiceNetwork network = demo_network(), Policy policy = Policy{})
+        : board(std::move(network), policy, clock, "c-") {}
+
     FakeClock clock;
-    Switchboard board{demo_network(), Policy{}, clock, "c-"};
+    Switchboard board;
+    // Most tests are about who gets whom, not about the advisor's answer: client() and
+    // available_advisor() then accept every offer their event made, at once.
+    bool auto_accept = true;
+
+    // The effects followed by what accepting each of their offers caused, in order.
+    Effects accepting(Effects effects) {
+        for (std::size_t i = 0; i < effects.size(); ++i) {
+            const auto* deliver = std::get_if<Deliver>(&effects[i]);
+            const auto* offer = deliver ? std::get_if<Offer>(&deliver->message) : nullptr;
+            if (offer != nullptr) {
+                Effects more = board.accept_offer(deliver->to, offer->conversation, "a");
+                effects.insert(effects.end(), more.begin(), more.end());
+            }
+        }
+        return effects;
+    }
+
+    Effects maybe_accepting(Effects effects) {
+        return auto_accept ? accepting(std::move(effects)) : effects;
+    }
 
     // Signs the advisor in on `session` and makes them available; returns only what the
     // availability caused (the sign-in itself is tested on its own).
     Effects available_advisor(SessionId session, AdvisorProfile who, int capacity = 3) {
         board.advisor_connected(session, std::move(who));
-        return board.set_presence(session, Presence::available, capacity,
-                                  "p-" + std::to_string(session));
+        return maybe_accepting(board.set_presence(session, Presence::available, capacity,
+                                                  "p-" + std::to_string(session)));
     }
 
-    Effects client(SessionId session, const std::string& language, const std::string& home) {
+    Effects client(SessionId session, const std::string& language, const std::string& home,
+                   const std::vector<std::string>& also_speaks = {}) {
         board.client_connected(session);
-        return board.client_request(session, "r-" + std::to_string(session), language, home);
+        return maybe_accepting(board.client_request(session, "r-" + std::to_string(session),
+                                                    language, home, also_speaks));
     }
 };
 

@@ -19,7 +19,8 @@ public:
     struct Facts {
         std::string id;
         SessionId client = 0;
-        SessionId advisor = 0;
+        SessionId advisor = 0; // the advisor's current socket
+        AdvisorId advisor_id = 0;
         std::string request_id;
         std::string language;
         std::string home; // a municipality code, "other" or "unknown"
@@ -41,6 +42,9 @@ public:
     SessionId other_than(SessionId participant) const {
         return participant == facts_.advisor ? facts_.client : facts_.advisor;
     }
+
+    // The advisor continues on a new socket after a reconnection or a newer sign-in.
+    void move_advisor_to(SessionId session) { facts_.advisor = session; }
 
     std::uint64_t take_next_seq() { return ++last_seq_; }
     std::uint64_t last_seq() const { return last_seq_; }

@@ -6,32 +6,48 @@
 #include "neuvo/core/switchboard.hpp"
 
 #include <algorithm>
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace neuvo::core {
 
-// An advisor's live state on one session.
+// A signed-in advisor's live state. It outlives a dropped socket for the grace period, so that
+// the conversations can continue on the advisor's next connection.
 struct SignedInAdvisor {
     AdvisorProfile profile;
-    const Point* point = nullptr; // nullptr when the profile names no point of the network
+    const Point* point = nullptr;         // nullptr when the profile names no point of the network
+    std::size_t point_index = 0;          // of `point` in the network, for the tier table
+    SessionId session = 0;                // the current socket (the last one while reconnecting)
+    std::optional<TimePoint> grace_until; // set while the socket is gone
     Presence status = Presence::away;
     int capacity = 0;
+    bool follow_schedule = false;
     std::vector<std::string> conversations; // open ones, oldest first
+    std::vector<std::string> offers;        // pending ones, oldest first
     // Since the last conversation ended or the advisor became available: who rested longest
     // gets the next client among equally loaded advisors.
     TimePoint idle_since;
+    int missed_offers_in_row = 0;
 
-    int active() const { return static_cast<int>(conversations.size()); }
+    bool connected() const { return !grace_until.has_value(); }
 
-    bool has_free_seat() const { return status == Presence::available && active() < capacity; }
+    // Pending offers reserve capacity just as conversations use it.
+    int active() const { return static_cast<int>(conversations.size() + offers.size()); }
+
+    bool has_free_seat() const {
+        return connected() && status == Presence::available && active() < capacity;
+    }
 
     bool speaks(const std::string& language) const {
         const auto& spoken = profile.languages;
         return std::find(spoken.begin(), spoken.end(), language) != spoken.end();
     }
 
-    PresenceState presence_state() const { return PresenceState{status, capacity, active()}; }
+    PresenceState presence_state(std::string reason = {}) const {
+        return PresenceState{status, capacity, active(), follow_schedule, std::move(reason)};
+    }
 };
 
 } // namespace neuvo::core

@@ -1,238 +1,36 @@
 #include "neuvo/core/switchboard.hpp"
 
-#include "advisor_choice.hpp"
 #include "blank_text.hpp"
-#include "conversation.hpp"
 #include "home_municipality.hpp"
-#include "signed_in_advisor.hpp"
-#include "waiting_room.hpp"
+#include "switchboard_state.hpp"
+#include "weekly_schedule.hpp"
 
 #include <algorithm>
-#include <map>
-#include <set>
 #include <utility>
 
 namespace neuvo::core {
 
 namespace {
 
-struct Request {
-    std::string id;
-    std::string language;
-    std::string home; // a municipality code, "other" or "unknown"
-    TimePoint at;
-};
-
-struct ClientSession {
-    std::optional<Request> waiting; // set while the client stands in a line
-    std::string conversation;       // set while the client talks with an advisor
-};
-
 Effects error_reply(SessionId to, std::string code, std::string reason, std::string ref) {
     return Effects{Deliver{to, ErrorReply{std::move(code), std::move(reason), std::move(ref)}}};
 }
 
-std::int64_t whole_seconds(TimePoint from, TimePoint to) {
-    // A wall clock stepped backwards must not produce negative waits in the register.
-    if (to <= from) {
-        return 0;
+// The also-spoken languages worth reporting: known to the network, not the one asked for, once.
+std::vector<std::string> known_other_languages(const ServiceNetwork& network,
+                                               const std::vector<std::string>& also_speaks,
+                                               const std::string& language) {
+    std::vector<std::string> known;
+    for (const std::string& tag : also_speaks) {
+        if (tag != language && network.find_language(tag) != nullptr &&
+            std::find(known.begin(), known.end(), tag) == known.end()) {
+            known.push_back(tag);
+        }
     }
-    return std::chrono::duration_cast<std::chrono::seconds>(to - from).count();
+    return known;
 }
 
 } // namespace
-
-struct Switchboard::State {
-    State(ServiceNetwork network_, Policy policy_, const Clock& clock_, std::string prefix)
-        : network(std::move(network_)), policy(policy_), clock(clock_),
-          conversation_prefix(std::move(prefix)) {}
-
-    ServiceNetwork network;
-    Policy policy;
-    const Clock& clock;
-    std::string conversation_prefix;
-    std::uint64_t conversations_started = 0;
-
-    std::map<SessionId, ClientSession> clients;
-    std::map<SessionId, SignedInAdvisor> advisors;
-    std::map<AdvisorId, SessionId> advisor_sessions;
-    WaitingRoom waiting;
-    std::map<std::string, Conversation> conversations;
-
-    // The conversation `id` if `session` takes part in it. Outsiders learn nothing, not even
-    // whether the id exists.
-    Conversation* conversation_of(SessionId session, const std::string& id) {
-        auto it = conversations.find(id);
-        if (it == conversations.end() || !it->second.has_participant(session)) {
-            return nullptr;
-        }
-        return &it->second;
-    }
-
-    int advisors_speaking(const std::string& language) const {
-        return static_cast<int>(std::count_if(advisors.begin(), advisors.end(), [&](const auto& a) {
-            return a.second.speaks(language);
-        }));
-    }
-
-    bool any_free_seat() const {
-        return std::any_of(advisors.begin(), advisors.end(),
-                           [](const auto& a) { return a.second.has_free_seat(); });
-    }
-
-    void start_conversation(SessionId client, AdvisorMatch match, Effects& effects) {
-        ClientSession& session = clients.at(client);
-        Request request = std::move(*session.waiting);
-        session.waiting.reset();
-        waiting.leave(client, request.language);
-
-        SignedInAdvisor& advisor = advisors.at(match.advisor);
-        std::string id = conversation_prefix + std::to_string(++conversations_started);
-        conversations.emplace(id, Conversation(Conversation::Facts{
-                                      id, client, match.advisor, request.id, request.language,
-                                      request.home, match.tier, request.at, clock.now()}));
-        session.conversation = id;
-        advisor.conversations.push_back(id);
-
-        ConversationStarted started{id,
-                                    request.id,
-                                    request.language,
-                                    request.home,
-                                    match.tier,
-                                    advisor.profile.display_name,
-                                    advisor.point->id,
-                                    advisor.point->name};
-        effects.push_back(Deliver{client, started});
-        started.request_id.clear();
-        effects.push_back(Deliver{match.advisor, std::move(started)});
-        effects.push_back(Deliver{match.advisor, advisor.presence_state()});
-    }
-
-    // `gone` is a participant whose socket is already closed: it is told nothing. The id is
-    // taken by value because callers pass the participants' own copies, which this clears.
-    void close_conversation(std::string id, const std::string& reason,
-                            std::optional<SessionId> gone, Effects& effects) {
-        auto it = conversations.find(id);
-        Conversation::Facts facts = it->second.facts();
-        ConversationEnded ended{id, it->second.take_next_seq(), reason};
-        conversations.erase(it);
-        TimePoint now = clock.now();
-
-        if (facts.client != gone) {
-            effects.push_back(Deliver{facts.client, ended});
-        }
-        if (facts.advisor != gone) {
-            effects.push_back(Deliver{facts.advisor, ended});
-        }
-
-        SignedInAdvisor& advisor = advisors.at(facts.advisor);
-        VisitRecord visit;
-        visit.outcome = "served";
-        visit.point_id = advisor.profile.point_id;
-        visit.advisor_point_id = advisor.profile.point_id;
-        visit.language = facts.language;
-        visit.home_municipality = facts.home;
-        visit.tier = tier_name(facts.tier);
-        visit.started_hour = std::chrono::floor<std::chrono::hours>(facts.requested_at);
-        visit.wait_seconds = whole_seconds(facts.requested_at, facts.started_at);
-        visit.duration_seconds = whole_seconds(facts.started_at, now);
-        visit.ended_by = reason;
-        effects.push_back(RecordVisit{std::move(visit)});
-
-        if (auto client = clients.find(facts.client); client != clients.end()) {
-            client->second.conversation.clear();
-        }
-        std::erase(advisor.conversations, id);
-        advisor.idle_since = now;
-        if (facts.advisor != gone) {
-            effects.push_back(Deliver{facts.advisor, advisor.presence_state()});
-        }
-    }
-
-    void leave_queue(SessionId client, Effects& effects) {
-        ClientSession& session = clients.at(client);
-        const Request& request = *session.waiting;
-        VisitRecord visit;
-        visit.outcome = "unserved";
-        visit.language = request.language;
-        visit.home_municipality = request.home;
-        visit.started_hour = std::chrono::floor<std::chrono::hours>(request.at);
-        visit.wait_seconds = whole_seconds(request.at, clock.now());
-        visit.ended_by = "client_left_queue";
-        effects.push_back(RecordVisit{std::move(visit)});
-        waiting.leave(client, request.language);
-        session.waiting.reset();
-    }
-
-    void drop_client(SessionId client, Effects& effects) {
-        ClientSession& session = clients.at(client);
-        if (session.waiting) {
-            leave_queue(client, effects);
-        }
-        if (!session.conversation.empty()) {
-            close_conversation(session.conversation, "client_disconnected", client, effects);
-        }
-        clients.erase(client);
-    }
-
-    void drop_advisor(SessionId session, Effects& effects) {
-        SignedInAdvisor& advisor = advisors.at(session);
-        for (const std::string& id : std::vector<std::string>(advisor.conversations)) {
-            close_conversation(id, "advisor_disconnected", session, effects);
-        }
-        if (auto it = advisor_sessions.find(advisor.profile.id);
-            it != advisor_sessions.end() && it->second == session) {
-            advisor_sessions.erase(it);
-        }
-        advisors.erase(session);
-    }
-
-    // Restores the invariant that no waiting client has an eligible advisor with a free seat.
-    // Going through clients longest-waiting first, each taking its best advisor, is the same as
-    // every freed advisor taking the longest-waiting client it may serve: before the event no
-    // waiting client had a free advisor, so only seats the event opened can be taken.
-    void seat_waiting_clients(Effects& effects) {
-        if (waiting.empty()) {
-            return;
-        }
-        // Only lines that some advisor with a free seat speaks can move at all.
-        std::set<std::string> languages;
-        for (const auto& [session, advisor] : advisors) {
-            if (advisor.has_free_seat()) {
-                languages.insert(advisor.profile.languages.begin(),
-                                 advisor.profile.languages.end());
-            }
-        }
-        if (languages.empty()) {
-            return;
-        }
-        for (SessionId client : waiting.longest_waiting_first(languages)) {
-            const Request& request = *clients.at(client).waiting;
-            if (auto match = choose_advisor(network, advisors, request.language, request.home)) {
-                start_conversation(client, *match, effects);
-                if (!any_free_seat()) {
-                    return;
-                }
-            }
-        }
-    }
-
-    // Tells every waiting client whose place in line changed during the event, or who just
-    // joined, where it stands now.
-    void announce_moves(Effects& effects) {
-        for (const WaitingRoom::Move& move : waiting.take_moves()) {
-            effects.push_back(
-                Deliver{move.client, Queued{clients.at(move.client).waiting->id, move.language,
-                                            move.position, advisors_speaking(move.language)}});
-        }
-    }
-
-    // Every event that can change who waits or who has room ends here.
-    void settle(Effects& effects) {
-        seat_waiting_clients(effects);
-        announce_moves(effects);
-    }
-};
 
 Switchboard::Switchboard(ServiceNetwork network, Policy policy, const Clock& clock,
                          std::string conversation_prefix)
@@ -250,14 +48,15 @@ const Policy& Switchboard::policy() const {
 }
 
 void Switchboard::client_connected(SessionId session) {
-    if (state_->advisors.contains(session)) {
+    if (state_->advisor_sessions.contains(session)) {
         return;
     }
     state_->clients.try_emplace(session);
 }
 
 Effects Switchboard::client_request(SessionId session, const std::string& request_id,
-                                    const std::string& language, const std::string& home) {
+                                    const std::string& language, const std::string& home,
+                                    const std::vector<std::string>& also_speaks) {
     State& s = *state_;
     auto client = s.clients.find(session);
     if (client == s.clients.end()) {
@@ -280,10 +79,34 @@ Effects Switchboard::client_request(SessionId session, const std::string& reques
     }
 
     Effects effects;
-    client->second.waiting =
-        Request{request_id, language, home.empty() ? "unknown" : home, s.clock.now()};
-    s.waiting.join(session, language);
-    s.settle(effects);
+    client->second.also_speaks = known_other_languages(s.network, also_speaks, language);
+    Request request;
+    request.id = request_id;
+    request.language = language;
+    request.home = home.empty() ? "unknown" : home;
+    request.at = s.clock.now();
+    s.enter_line(session, std::move(request), false);
+    if (!s.speakers.contains(language)) {
+        s.alternatives_due.push_back(
+            Deliver{session, s.alternatives_for(session, "nobody_signed_in")});
+    }
+    s.finish(effects);
+    return effects;
+}
+
+Effects Switchboard::cancel_request(SessionId session, const std::string& request_id) {
+    State& s = *state_;
+    auto client = s.clients.find(session);
+    if (client == s.clients.end()) {
+        return error_reply(session, "not_allowed", "only clients have requests", request_id);
+    }
+    if (!client->second.waiting || client->second.waiting->id != request_id) {
+        return error_reply(session, "unknown_request", "no such request is waiting", request_id);
+    }
+    Effects effects;
+    effects.push_back(Deliver{session, RequestClosed{request_id, "cancelled"}});
+    s.give_up_request(session, "client_cancelled", effects);
+    s.finish(effects);
     return effects;
 }
 
@@ -294,34 +117,83 @@ Effects Switchboard::advisor_connected(SessionId session, AdvisorProfile profile
     if (s.clients.contains(session)) {
         s.drop_client(session, effects);
     }
-    if (s.advisors.contains(session)) {
-        s.drop_advisor(session, effects);
-    }
-    if (auto older = s.advisor_sessions.find(profile.id); older != s.advisor_sessions.end()) {
-        SessionId older_session = older->second;
-        effects.push_back(CloseSession{older_session, "replaced by a newer sign-in"});
-        s.drop_advisor(older_session, effects);
+    if (s.advisor_sessions.contains(session)) {
+        s.lose_connection(session, effects);
     }
 
-    SignedInAdvisor advisor;
-    advisor.point = s.network.find_point(profile.point_id);
+    const Point* point = s.network.find_point(profile.point_id);
+    const std::size_t point_index =
+        point == nullptr ? 0 : static_cast<std::size_t>(point - s.network.points.data());
+    auto known = s.advisors.find(profile.id);
+    if (known == s.advisors.end()) {
+        SignedInAdvisor advisor;
+        advisor.point = point;
+        advisor.point_index = point_index;
+        advisor.profile = std::move(profile);
+        advisor.session = session;
+        // Away until the advisor says otherwise: a sign-in is not a promise to take chats.
+        advisor.status = Presence::away;
+        advisor.capacity = s.policy.default_capacity;
+        advisor.idle_since = s.clock.now();
+        AdvisorId id = advisor.profile.id;
+        s.advisor_sessions[session] = id;
+        auto placed = s.advisors.emplace(id, std::move(advisor)).first;
+        s.add_speaker(placed->second);
+        effects.push_back(Deliver{session, placed->second.presence_state()});
+        s.finish(effects);
+        return effects;
+    }
+
+    // The same advisor again: the conversations carry on on the new socket. Back within the grace
+    // period the advisor keeps the presence they had; replacing a live socket starts away, as
+    // every new connection does.
+    SignedInAdvisor& advisor = known->second;
+    const bool replacing = advisor.connected();
+    if (replacing) {
+        effects.push_back(CloseSession{advisor.session, "replaced by a newer sign-in"});
+        s.advisor_sessions.erase(advisor.session);
+        for (const std::string& offer : std::vector<std::string>(advisor.offers)) {
+            s.withdraw_offer(offer, "socket_gone");
+        }
+        advisor.status = Presence::away;
+        s.change_capacity(advisor, s.policy.default_capacity);
+        advisor.follow_schedule = false;
+    } else {
+        s.grace_deadlines.erase({*advisor.grace_until, advisor.profile.id});
+        advisor.grace_until.reset();
+    }
+    s.remove_speaker(advisor);
+    advisor.point = point;
+    advisor.point_index = point_index;
     advisor.profile = std::move(profile);
-    // Away until the advisor says otherwise: a sign-in is not a promise to take chats.
-    advisor.status = Presence::away;
-    advisor.capacity = s.policy.default_capacity;
-    advisor.idle_since = s.clock.now();
-    s.advisor_sessions[advisor.profile.id] = session;
-    auto placed = s.advisors.emplace(session, std::move(advisor)).first;
-    effects.push_back(Deliver{session, placed->second.presence_state()});
-    s.settle(effects);
+    advisor.session = session;
+    advisor.missed_offers_in_row = 0;
+    s.advisor_sessions[session] = advisor.profile.id;
+    s.add_speaker(advisor);
+    for (const std::string& id : advisor.conversations) {
+        Conversation& talk = s.conversations.at(id);
+        talk.move_advisor_to(session);
+        const Conversation::Facts& facts = talk.facts();
+        effects.push_back(
+            Deliver{session, ConversationStarted{id, "", facts.language, facts.home, facts.tier,
+                                                 advisor.profile.display_name,
+                                                 advisor.point ? advisor.point->id : "",
+                                                 advisor.point ? advisor.point->name : ""}});
+        if (!replacing) {
+            effects.push_back(Deliver{facts.client, AdvisorConnection{id, "back"}});
+        }
+    }
+    effects.push_back(Deliver{session, advisor.presence_state()});
+    s.fresh_advisors.insert(advisor.profile.id);
+    s.finish(effects);
     return effects;
 }
 
 Effects Switchboard::set_presence(SessionId session, Presence status, std::optional<int> capacity,
-                                  const std::string& ref) {
+                                  const std::string& ref, std::optional<bool> follow_schedule) {
     State& s = *state_;
-    auto it = s.advisors.find(session);
-    if (it == s.advisors.end()) {
+    SignedInAdvisor* advisor = s.advisor_on(session);
+    if (advisor == nullptr) {
         return error_reply(session, "not_allowed", "only advisors have a presence", ref);
     }
     if (capacity && (*capacity < 1 || *capacity > s.policy.max_capacity)) {
@@ -332,16 +204,53 @@ Effects Switchboard::set_presence(SessionId session, Presence status, std::optio
     }
 
     Effects effects;
-    SignedInAdvisor& advisor = it->second;
-    if (status == Presence::available && advisor.status == Presence::away) {
-        advisor.idle_since = s.clock.now();
+    if (status == Presence::available && advisor->status == Presence::away) {
+        advisor->idle_since = s.clock.now();
     }
-    advisor.status = status;
+    advisor->status = status;
     if (capacity) {
-        advisor.capacity = *capacity;
+        s.change_capacity(*advisor, *capacity);
     }
-    effects.push_back(Deliver{session, advisor.presence_state()});
-    s.settle(effects);
+    if (follow_schedule) {
+        advisor->follow_schedule = *follow_schedule;
+    }
+    effects.push_back(Deliver{session, advisor->presence_state()});
+    s.fresh_advisors.insert(advisor->profile.id);
+    s.finish(effects);
+    return effects;
+}
+
+Effects Switchboard::accept_offer(SessionId session, const std::string& conversation,
+                                  const std::string& ref) {
+    State& s = *state_;
+    SignedInAdvisor* advisor = s.advisor_on(session);
+    if (advisor == nullptr) {
+        return error_reply(session, "not_allowed", "only advisors answer offers", ref);
+    }
+    auto offer = s.offers.find(conversation);
+    if (offer == s.offers.end() || offer->second.advisor != advisor->profile.id) {
+        return error_reply(session, "no_such_offer", "the offer is not (or no longer) yours", ref);
+    }
+    Effects effects;
+    s.accept(conversation, effects);
+    s.finish(effects);
+    return effects;
+}
+
+Effects Switchboard::decline_offer(SessionId session, const std::string& conversation,
+                                   const std::string& ref) {
+    State& s = *state_;
+    SignedInAdvisor* advisor = s.advisor_on(session);
+    if (advisor == nullptr) {
+        return error_reply(session, "not_allowed", "only advisors answer offers", ref);
+    }
+    auto offer = s.offers.find(conversation);
+    if (offer == s.offers.end() || offer->second.advisor != advisor->profile.id) {
+        return error_reply(session, "no_such_offer", "the offer is not (or no longer) yours", ref);
+    }
+    Effects effects;
+    s.tell_withdrawn(conversation, "declined", effects);
+    s.finish(effects);
     return effects;
 }
 
@@ -355,6 +264,12 @@ Effects Switchboard::post_message(SessionId session, const std::string& conversa
     }
     if (message_id.empty()) {
         return error_reply(session, "missing_field", "field \"id\" is required in \"message\"",
+                           message_id);
+    }
+    if (!s.advisors.at(talk->facts().advisor_id).connected()) {
+        // Nothing is kept: the client resends when the advisor is back.
+        return error_reply(session, "advisor_unavailable",
+                           "the advisor's connection is being restored; send it again later",
                            message_id);
     }
     if (is_blank(text)) {
@@ -373,8 +288,9 @@ Effects Switchboard::post_message(SessionId session, const std::string& conversa
     }
     std::uint64_t seq = talk->take_next_seq();
     talk->remember(sender, message_id, seq);
-    std::string author =
-        sender == Role::advisor ? s.advisors.at(session).profile.display_name : std::string();
+    std::string author = sender == Role::advisor
+                             ? s.advisors.at(talk->facts().advisor_id).profile.display_name
+                             : std::string();
     Effects effects;
     effects.push_back(
         Deliver{talk->other_than(session), ChatMessage{conversation, seq, message_id, sender,
@@ -411,7 +327,7 @@ Effects Switchboard::end_conversation(SessionId session, const std::string& conv
     }
     Effects effects;
     s.close_conversation(conversation, role_name(talk->role_of(session)), std::nullopt, effects);
-    s.settle(effects);
+    s.finish(effects);
     return effects;
 }
 
@@ -420,13 +336,86 @@ Effects Switchboard::disconnected(SessionId session) {
     Effects effects;
     if (s.clients.contains(session)) {
         s.drop_client(session, effects);
-    } else if (s.advisors.contains(session)) {
-        s.drop_advisor(session, effects);
+    } else if (s.advisor_sessions.contains(session)) {
+        s.lose_connection(session, effects);
     } else {
         return effects;
     }
-    s.settle(effects);
+    s.finish(effects);
     return effects;
+}
+
+Effects Switchboard::tick() {
+    State& s = *state_;
+    Effects effects;
+    const TimePoint now = s.clock.now();
+    while (!s.offer_deadlines.empty() && s.offer_deadlines.begin()->first <= now) {
+        s.expire_offer(s.offer_deadlines.begin()->second, effects);
+    }
+    while (!s.grace_deadlines.empty() && s.grace_deadlines.begin()->first <= now) {
+        s.end_grace(s.grace_deadlines.begin()->second, effects);
+    }
+    // A slot may have opened for advisors who follow the schedule.
+    for (const auto& [id, advisor] : s.advisors) {
+        if (advisor.follow_schedule && advisor.has_free_seat()) {
+            s.fresh_advisors.insert(id);
+        }
+    }
+    while (!s.long_wait_deadlines.empty() && s.long_wait_deadlines.begin()->first <= now) {
+        SessionId client = s.long_wait_deadlines.begin()->second;
+        s.long_wait_deadlines.erase(s.long_wait_deadlines.begin());
+        s.request_of(client).long_wait_shown = true;
+        s.alternatives_due.push_back(Deliver{client, s.alternatives_for(client, "long_wait")});
+    }
+    s.finish(effects);
+    return effects;
+}
+
+std::optional<TimePoint> Switchboard::next_deadline() const {
+    const State& s = *state_;
+    std::optional<TimePoint> next;
+    auto consider = [&](TimePoint at) {
+        if (!next || at < *next) {
+            next = at;
+        }
+    };
+    if (!s.offer_deadlines.empty()) {
+        consider(s.offer_deadlines.begin()->first);
+    }
+    if (!s.grace_deadlines.empty()) {
+        consider(s.grace_deadlines.begin()->first);
+    }
+    if (!s.long_wait_deadlines.empty()) {
+        consider(s.long_wait_deadlines.begin()->first);
+    }
+    const bool someone_follows_schedule =
+        std::any_of(s.advisors.begin(), s.advisors.end(), [](const auto& a) {
+            return a.second.follow_schedule && a.second.has_free_seat();
+        });
+    if (someone_follows_schedule) {
+        // The next start of any slot: strictly later than now, so that a tick at a slot's start
+        // does not leave the same deadline behind.
+        const TimePoint now = s.clock.now();
+        const TimePoint local = now + s.clock.utc_offset(now);
+        const std::int64_t face = week_second(local);
+        std::optional<std::int64_t> soonest;
+        for (const Point& point : s.network.points) {
+            for (const LanguageOffer& offer : point.languages) {
+                for (const ScheduleSlot& slot : offer.schedule) {
+                    std::int64_t wait = seconds_until_start(slot, face);
+                    if (wait == 0) {
+                        wait = seconds_per_week;
+                    }
+                    soonest = std::min(soonest.value_or(wait), wait);
+                }
+            }
+        }
+        if (soonest) {
+            consider(now - (local - std::chrono::floor<std::chrono::seconds>(local)) +
+                     std::chrono::seconds{*soonest});
+        }
+    }
+    return next;
 }
 
 std::size_t Switchboard::queue_length(const std::string& language) const {

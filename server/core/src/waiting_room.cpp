@@ -4,78 +4,85 @@
 
 namespace neuvo::core {
 
-namespace {
-
-void note_move(std::map<std::string, std::size_t>& moved_from, const std::string& language,
-               std::size_t index) {
-    auto [it, fresh] = moved_from.try_emplace(language, index);
+void WaitingRoom::note_move(const std::string& language, std::size_t index) {
+    auto [it, fresh] = moved_from_.try_emplace(language, index);
     if (!fresh) {
         it->second = std::min(it->second, index);
     }
 }
 
-} // namespace
-
-void WaitingRoom::join(SessionId client, const std::string& language) {
-    auto& line = lines_[language];
-    note_move(moved_from_, language, line.size());
-    line.push_back(Ticket{next_ticket_++, client});
+WaitingRoom::Ticket WaitingRoom::join(SessionId client, const std::string& language,
+                                      const std::string& home) {
+    Line& line = lines_[language];
+    Ticket ticket = next_ticket_++;
+    note_move(language, line.order.size());
+    line.order.push_back(Place{ticket, client});
+    line.homes[home].emplace(ticket, client);
+    return ticket;
 }
 
-void WaitingRoom::leave(SessionId client, const std::string& language) {
+WaitingRoom::Ticket WaitingRoom::join_at_head(SessionId client, const std::string& language,
+                                              const std::string& home) {
+    Line& line = lines_[language];
+    Ticket ticket = next_head_ticket_--;
+    note_move(language, 0);
+    line.order.push_front(Place{ticket, client});
+    line.homes[home].emplace(ticket, client);
+    return ticket;
+}
+
+void WaitingRoom::leave(const std::string& language, const std::string& home, Ticket ticket) {
     auto line = lines_.find(language);
     if (line == lines_.end()) {
         return;
     }
-    auto& tickets = line->second;
-    auto it = std::find_if(tickets.begin(), tickets.end(),
-                           [&](const Ticket& ticket) { return ticket.client == client; });
-    if (it == tickets.end()) {
+    auto& order = line->second.order;
+    auto it = std::lower_bound(order.begin(), order.end(), ticket,
+                               [](const Place& place, Ticket t) { return place.ticket < t; });
+    if (it == order.end() || it->ticket != ticket) {
         return;
     }
-    note_move(moved_from_, language, static_cast<std::size_t>(it - tickets.begin()));
-    tickets.erase(it);
-    if (tickets.empty()) {
+    note_move(language, static_cast<std::size_t>(it - order.begin()));
+    order.erase(it);
+    if (auto bucket = line->second.homes.find(home); bucket != line->second.homes.end()) {
+        bucket->second.erase(ticket);
+        if (bucket->second.empty()) {
+            line->second.homes.erase(bucket);
+        }
+    }
+    if (order.empty()) {
         lines_.erase(line);
     }
 }
 
 std::size_t WaitingRoom::length(const std::string& language) const {
     auto line = lines_.find(language);
-    return line == lines_.end() ? 0 : line->second.size();
+    return line == lines_.end() ? 0 : line->second.order.size();
 }
 
-std::vector<WaitingRoom::Move> WaitingRoom::take_moves() {
-    std::vector<Move> moves;
-    for (const auto& [language, first] : moved_from_) {
-        auto line = lines_.find(language);
-        if (line == lines_.end()) {
-            continue;
-        }
-        for (std::size_t i = first; i < line->second.size(); ++i) {
-            moves.push_back(Move{line->second[i].client, language, static_cast<int>(i) + 1});
-        }
-    }
-    moved_from_.clear();
-    return moves;
+const std::deque<WaitingRoom::Place>* WaitingRoom::line(const std::string& language) const {
+    auto line = lines_.find(language);
+    return line == lines_.end() ? nullptr : &line->second.order;
 }
 
-std::vector<SessionId>
-WaitingRoom::longest_waiting_first(const std::set<std::string>& languages) const {
-    std::vector<Ticket> tickets;
-    for (const std::string& language : languages) {
-        if (auto line = lines_.find(language); line != lines_.end()) {
-            tickets.insert(tickets.end(), line->second.begin(), line->second.end());
-        }
+const std::map<std::string, WaitingRoom::Bucket>*
+WaitingRoom::by_home(const std::string& language) const {
+    auto line = lines_.find(language);
+    return line == lines_.end() ? nullptr : &line->second.homes;
+}
+
+std::vector<std::string> WaitingRoom::languages() const {
+    std::vector<std::string> result;
+    for (const auto& [language, line] : lines_) {
+        result.push_back(language);
     }
-    std::sort(tickets.begin(), tickets.end(),
-              [](const Ticket& a, const Ticket& b) { return a.number < b.number; });
-    std::vector<SessionId> clients;
-    clients.reserve(tickets.size());
-    for (const Ticket& ticket : tickets) {
-        clients.push_back(ticket.client);
-    }
-    return clients;
+    return result;
+}
+
+std::map<std::string, std::size_t> WaitingRoom::take_moved_from() {
+    std::map<std::string, std::size_t> moved;
+    moved.swap(moved_from_);
+    return moved;
 }
 
 } // namespace neuvo::core

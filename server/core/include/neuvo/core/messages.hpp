@@ -4,6 +4,7 @@
 #include "neuvo/core/service_network.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -27,6 +28,59 @@ struct Queued {
     std::string language;
     int position = 0;           // 1 = next to be served
     int advisors_signed_in = 0; // advisors speaking the language signed in anywhere right now
+    // From recent service times of the language; nothing when no advisor for it is signed in.
+    std::optional<std::int64_t> estimated_wait_seconds;
+};
+
+// An assignment waiting for the advisor's accept or decline. The client keeps its queue place
+// until the advisor accepts.
+struct Offer {
+    std::string conversation; // the id the conversation will have if accepted
+    std::string language;
+    std::string home_municipality;
+    Tier tier = Tier::national;
+    TimePoint expires_at;
+};
+
+// The offer is gone: "declined", "timeout" (the advisor did not answer in time) or "client_left".
+struct OfferWithdrawn {
+    std::string conversation;
+    std::string reason;
+};
+
+struct LanguageWait {
+    std::string language;
+    int advisors_signed_in = 0;
+    std::optional<std::int64_t> estimated_wait_seconds;
+};
+
+struct NextStaffed {
+    TimePoint at; // start of the next scheduled slot for the language at any point
+    std::string point_id;
+    std::string point_name;
+};
+
+// Honest alternatives for a client nobody can serve now: reason "nobody_signed_in" (no advisor
+// for the language anywhere) or "long_wait" (waited past the policy's limit). The client stays
+// in the queue unless it cancels.
+struct Alternatives {
+    std::string request_id;
+    std::string language;
+    std::string reason;
+    std::optional<NextStaffed> next_staffed;
+    std::vector<LanguageWait> other_languages; // the languages the client said it also speaks
+};
+
+// The client's request is over without a conversation: "cancelled" (by the client).
+struct RequestClosed {
+    std::string request_id;
+    std::string reason;
+};
+
+// The advisor's connection dropped ("reconnecting") or came back within the grace period ("back").
+struct AdvisorConnection {
+    std::string conversation;
+    std::string status;
 };
 
 struct ConversationStarted {
@@ -67,7 +121,9 @@ struct ConversationEnded {
 struct PresenceState {
     Presence status = Presence::away;
     int capacity = 0;
-    int active = 0;
+    int active = 0;               // conversations plus pending offers
+    bool follow_schedule = false; // offered only within the point's schedule for each language
+    std::string reason; // why the server changed it, e.g. "missed_offers"; empty otherwise
 };
 
 struct ErrorReply {
@@ -77,7 +133,8 @@ struct ErrorReply {
 };
 
 using Outbound = std::variant<Queued, ConversationStarted, ChatMessage, MessageAccepted,
-                              ConversationEnded, PresenceState, ErrorReply>;
+                              ConversationEnded, PresenceState, ErrorReply, Offer, OfferWithdrawn,
+                              Alternatives, RequestClosed, AdvisorConnection>;
 
 // ---- The visit register: metadata of one contact, never content ----
 

@@ -21,9 +21,10 @@ struct Municipality {
     std::string region; // region group, e.g. "capital-region"; empty when none
 };
 
-// A weekly slot in which a point offers a language, in local minutes since midnight.
+// A weekly slot in which a point offers a language, in local minutes since midnight. A slot
+// whose end is not after its start runs past midnight into the next day (22:00-02:00).
 struct ScheduleSlot {
-    int weekday = 1; // ISO: 1 = Monday ... 7 = Sunday
+    int weekday = 1; // ISO: 1 = Monday ... 7 = Sunday; the day the slot starts
     int from_minute = 0;
     int to_minute = 0;
 };

@@ -4,7 +4,9 @@
 #include "neuvo/core/messages.hpp"
 #include "neuvo/core/service_network.hpp"
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,12 +24,54 @@ struct AdvisorProfile {
 struct Policy {
     int default_capacity = 3; // concurrent conversations when an advisor has not chosen
     int max_capacity = 10;
-    std::size_t max_text_bytes = 4000; // one chat message
+    std::size_t max_text_bytes = 4000;      // one chat message
+    std::chrono::seconds offer_timeout{20}; // an advisor must accept an offer within this
+    int max_missed_offers = 2;              // consecutive timeouts before the advisor is set away
+    std::chrono::seconds advisor_grace{60}; // a dropped advisor's conversations wait this long
+    std::chrono::seconds long_wait{600};    // past this a waiting client is shown alternatives
+    std::chrono::seconds default_service{600}; // assumed conversation length before any history
+    int service_history = 20;                  // recent conversations per language for estimates
+};
+
+// What a supervisor sees live: metadata only, never content.
+struct LanguageQueueView {
+    std::string language;
+    int waiting = 0;
+    std::int64_t longest_wait_seconds = 0;
+    int advisors_signed_in = 0;
+    int advisors_available = 0;
+    std::int64_t unmet_requests = 0; // requests that ended without a conversation, since start
+};
+
+struct AdvisorView {
+    std::string name;
+    std::string point_id;
+    std::vector<std::string> languages;
+    Presence status = Presence::away;
+    int active = 0;
+    int capacity = 0;
+    bool connected = true; // false while in the reconnection grace period
+};
+
+struct LiveView {
+    std::vector<LanguageQueueView> languages; // every language with waiting clients or advisors
+    std::vector<AdvisorView> advisors;        // ordered by point, then name
 };
 
 // The deterministic heart of Neuvo: conversations, presence and routing. Events go in as method
 // calls, effects come out as values; no sockets, threads, JSON or SQL. Not thread-safe: the shell
 // calls it from one strand.
+//
+// The effects of one event come in this order, and the shell must carry them out in it:
+//   1. the event's own consequences: replies, OfferWithdrawn, ConversationEnded, AdvisorConnection,
+//      RecordVisit, CloseSession (a replaced socket), PresenceState of the advisors concerned;
+//   2. the new offers, each an Offer followed by the advisor's PresenceState;
+//   3. Queued to every waiting client whose position, estimate or advisor count changed (also
+//      when advisors of the language signed in or out, changed capacity, or a conversation of it
+//      ended), line by line in queue order;
+//   4. Alternatives (after the client's Queued).
+// tick() follows the same order: expired offers (in expiry order), ended grace periods (their
+// clients re-queued at the head), then 2-4, long-wait alternatives last.
 class Switchboard {
 public:
     // `conversation_prefix` keeps conversation ids unique across server runs: ids are the prefix
@@ -45,14 +89,24 @@ public:
     void client_connected(SessionId session);
     // An anonymous client asks for an advisor speaking `language`; `home` is a municipality code
     // or empty. Routes at once or queues; answers with ConversationStarted or Queued (or an error).
+    // `also_speaks`: other languages the client can use, for alternatives when nobody can serve.
     Effects client_request(SessionId session, const std::string& request_id,
-                           const std::string& language, const std::string& home);
+                           const std::string& language, const std::string& home,
+                           const std::vector<std::string>& also_speaks = {});
+    // The client gives up waiting: leaves the queue at once (an unserved visit), RequestClosed.
+    Effects cancel_request(SessionId session, const std::string& request_id);
 
     // A signed-in advisor's socket. A second socket of the same advisor replaces the first.
     Effects advisor_connected(SessionId session, AdvisorProfile profile);
-    // capacity: nothing keeps the current one.
+    // capacity / follow_schedule: nothing keeps the current value.
     Effects set_presence(SessionId session, Presence status, std::optional<int> capacity,
+                         const std::string& ref, std::optional<bool> follow_schedule = {});
+    // The advisor answers an Offer (conversation id). Accept starts the conversation; decline
+    // sends the client on to the next eligible advisor, keeping its queue place.
+    Effects accept_offer(SessionId session, const std::string& conversation,
                          const std::string& ref);
+    Effects decline_offer(SessionId session, const std::string& conversation,
+                          const std::string& ref);
 
     Effects post_message(SessionId session, const std::string& conversation,
                          const std::string& message_id, const std::string& text);
@@ -63,7 +117,14 @@ public:
     // The socket is gone: ends its conversations, leaves its queue place, records the visit.
     Effects disconnected(SessionId session);
 
-    // ---- Read-only views (tests, health, metrics) ----
+    // Time passes: expires offers, ends grace periods, shows alternatives to long waiters and
+    // refreshes estimates. The shell calls it when next_deadline() is reached (and may call it
+    // more often: it is idempotent for a given clock reading).
+    Effects tick();
+    std::optional<TimePoint> next_deadline() const;
+
+    // ---- Read-only views (tests, health, metrics, supervisors) ----
+    LiveView live_view() const;
     std::size_t queue_length(const std::string& language) const;
     std::size_t open_conversations() const;
     std::size_t advisors_signed_in() const;

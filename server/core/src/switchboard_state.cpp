@@ -1,0 +1,293 @@
+#include "switchboard_state.hpp"
+
+#include "weekly_schedule.hpp"
+
+#include <algorithm>
+
+namespace neuvo::core {
+
+namespace {
+
+std::int64_t whole_seconds(TimePoint from, TimePoint to) {
+    // A wall clock stepped backwards must not produce negative waits in the register.
+    if (to <= from) {
+        return 0;
+    }
+    return std::chrono::duration_cast<std::chrono::seconds>(to - from).count();
+}
+
+} // namespace
+
+Conversation* Switchboard::State::conversation_of(SessionId session, const std::string& id) {
+    // Outsiders learn nothing, not even whether the id exists.
+    auto it = conversations.find(id);
+    if (it == conversations.end() || !it->second.has_participant(session)) {
+        return nullptr;
+    }
+    return &it->second;
+}
+
+SignedInAdvisor* Switchboard::State::advisor_on(SessionId session) {
+    auto it = advisor_sessions.find(session);
+    return it == advisor_sessions.end() ? nullptr : &advisors.at(it->second);
+}
+
+std::int64_t Switchboard::State::local_week_second() const {
+    TimePoint now = clock.now();
+    return week_second(now + clock.utc_offset(now));
+}
+
+Staffing Switchboard::State::staffing(const std::string& language) const {
+    auto it = staffing_by_language.find(language);
+    return it == staffing_by_language.end() ? Staffing{} : it->second;
+}
+
+std::optional<std::int64_t> Switchboard::State::estimate(const std::string& language,
+                                                         int position) const {
+    auto recent = history.find(language);
+    return estimate_wait(recent == history.end() ? std::nullopt : recent->second.mean_seconds(),
+                         policy.default_service, staffing(language), position);
+}
+
+void Switchboard::State::enter_line(SessionId client, Request request, bool at_head) {
+    request.ticket = at_head ? waiting.join_at_head(client, request.language, request.home)
+                             : waiting.join(client, request.language, request.home);
+    long_wait_deadlines.emplace(request.at + policy.long_wait, client);
+    clients.at(client).waiting = std::move(request);
+    fresh_clients.insert(client);
+}
+
+void Switchboard::State::leave_line(SessionId client) {
+    ClientSession& session = clients.at(client);
+    const Request& request = *session.waiting;
+    waiting.leave(request.language, request.home, request.ticket);
+    long_wait_deadlines.erase({request.at + policy.long_wait, client});
+    session.waiting.reset();
+}
+
+void Switchboard::State::give_up_request(SessionId client, const std::string& ended_by,
+                                         Effects& effects) {
+    const Request& request = request_of(client);
+    if (!request.offer.empty()) {
+        tell_withdrawn(request.offer, "client_left", effects);
+    }
+    VisitRecord visit;
+    visit.outcome = "unserved";
+    visit.language = request.language;
+    visit.home_municipality = request.home;
+    visit.started_hour = std::chrono::floor<std::chrono::hours>(request.at);
+    visit.wait_seconds = whole_seconds(request.at, clock.now());
+    visit.ended_by = ended_by;
+    effects.push_back(RecordVisit{std::move(visit)});
+    ++unmet_requests[request.language];
+    leave_line(client);
+}
+
+void Switchboard::State::accept(const std::string& offer_id, Effects& effects) {
+    auto it = offers.find(offer_id);
+    PendingOffer offer = it->second;
+    offers.erase(it);
+    offer_deadlines.erase({offer.expires_at, offer_id});
+    SignedInAdvisor& advisor = advisors.at(offer.advisor);
+    std::erase(advisor.offers, offer_id);
+    advisor.missed_offers_in_row = 0;
+
+    ClientSession& session = clients.at(offer.client);
+    Request request = *session.waiting;
+    leave_line(offer.client);
+    conversations.emplace(
+        offer_id, Conversation(Conversation::Facts{
+                      offer_id, offer.client, advisor.session, advisor.profile.id, request.id,
+                      request.language, request.home, offer.tier, request.at, clock.now()}));
+    session.conversation = offer_id;
+    advisor.conversations.push_back(offer_id);
+
+    ConversationStarted started{offer_id,          request.id,         request.language,
+                                request.home,      offer.tier,         advisor.profile.display_name,
+                                advisor.point->id, advisor.point->name};
+    effects.push_back(Deliver{offer.client, started});
+    started.request_id.clear();
+    effects.push_back(Deliver{advisor.session, std::move(started)});
+    effects.push_back(Deliver{advisor.session, advisor.presence_state()});
+}
+
+// The id is taken by value because callers pass the participants' own copies, which this clears.
+void Switchboard::State::close_conversation(std::string id, const std::string& reason,
+                                            std::optional<SessionId> gone, Effects& effects) {
+    auto it = conversations.find(id);
+    Conversation::Facts facts = it->second.facts();
+    ConversationEnded ended{id, it->second.take_next_seq(), reason};
+    conversations.erase(it);
+    TimePoint now = clock.now();
+    SignedInAdvisor& advisor = advisors.at(facts.advisor_id);
+    const bool tell_advisor = facts.advisor != gone && advisor.connected();
+
+    if (facts.client != gone) {
+        effects.push_back(Deliver{facts.client, ended});
+    }
+    if (tell_advisor) {
+        effects.push_back(Deliver{facts.advisor, ended});
+    }
+
+    VisitRecord visit;
+    visit.outcome = "served";
+    visit.point_id = advisor.profile.point_id;
+    visit.advisor_point_id = advisor.profile.point_id;
+    visit.language = facts.language;
+    visit.home_municipality = facts.home;
+    visit.tier = tier_name(facts.tier);
+    visit.started_hour = std::chrono::floor<std::chrono::hours>(facts.requested_at);
+    visit.wait_seconds = whole_seconds(facts.requested_at, facts.started_at);
+    visit.duration_seconds = whole_seconds(facts.started_at, now);
+    visit.ended_by = reason;
+    // A conversation cut short by a lost advisor says nothing about how long service takes.
+    if (reason != "advisor_disconnected") {
+        history[facts.language].add(visit.duration_seconds, policy.service_history);
+        restaffed.insert(facts.language);
+    }
+    effects.push_back(RecordVisit{std::move(visit)});
+
+    if (auto client = clients.find(facts.client); client != clients.end()) {
+        client->second.conversation.clear();
+    }
+    std::erase(advisor.conversations, id);
+    advisor.idle_since = now;
+    fresh_advisors.insert(advisor.profile.id);
+    if (tell_advisor) {
+        effects.push_back(Deliver{facts.advisor, advisor.presence_state()});
+    }
+}
+
+void Switchboard::State::drop_client(SessionId client, Effects& effects) {
+    ClientSession& session = clients.at(client);
+    if (session.waiting) {
+        give_up_request(client, "client_left_queue", effects);
+    }
+    if (!session.conversation.empty()) {
+        close_conversation(session.conversation, "client_disconnected", client, effects);
+    }
+    clients.erase(client);
+}
+
+// A profile may name a language twice; the advisor speaks it once.
+void Switchboard::State::add_speaker(SignedInAdvisor& advisor) {
+    for (const std::string& language : advisor.profile.languages) {
+        auto& speaking = speakers[language];
+        if (std::find(speaking.begin(), speaking.end(), &advisor) != speaking.end()) {
+            continue;
+        }
+        speaking.push_back(&advisor);
+        Staffing& staff = staffing_by_language[language];
+        ++staff.advisors_signed_in;
+        staff.total_capacity += advisor.capacity;
+        restaffed.insert(language);
+    }
+}
+
+void Switchboard::State::remove_speaker(const SignedInAdvisor& advisor) {
+    for (const std::string& language : advisor.profile.languages) {
+        auto it = speakers.find(language);
+        if (it == speakers.end()) {
+            continue;
+        }
+        auto found = std::find(it->second.begin(), it->second.end(), &advisor);
+        if (found == it->second.end()) {
+            continue;
+        }
+        it->second.erase(found);
+        if (it->second.empty()) {
+            speakers.erase(it);
+            staffing_by_language.erase(language);
+        } else {
+            Staffing& staff = staffing_by_language[language];
+            --staff.advisors_signed_in;
+            staff.total_capacity -= advisor.capacity;
+        }
+        restaffed.insert(language);
+    }
+}
+
+// Estimates count the capacity of everyone speaking the language.
+void Switchboard::State::change_capacity(SignedInAdvisor& advisor, int capacity) {
+    if (capacity == advisor.capacity) {
+        return;
+    }
+    remove_speaker(advisor);
+    advisor.capacity = capacity;
+    add_speaker(advisor);
+}
+
+void Switchboard::State::sign_out(AdvisorId id, Effects& effects) {
+    SignedInAdvisor& advisor = advisors.at(id);
+    for (const std::string& offer : std::vector<std::string>(advisor.offers)) {
+        withdraw_offer(offer, "socket_gone");
+    }
+    for (const std::string& conversation : std::vector<std::string>(advisor.conversations)) {
+        close_conversation(conversation, "advisor_disconnected", advisor.session, effects);
+    }
+    if (advisor.grace_until) {
+        grace_deadlines.erase({*advisor.grace_until, id});
+    }
+    if (auto it = advisor_sessions.find(advisor.session);
+        it != advisor_sessions.end() && it->second == id) {
+        advisor_sessions.erase(it);
+    }
+    remove_speaker(advisor);
+    fresh_advisors.erase(id);
+    advisors.erase(id);
+}
+
+// The socket is gone. Without conversations the advisor simply signs out; with some, they wait
+// for the advisor's return during the grace period.
+void Switchboard::State::lose_connection(SessionId session, Effects& effects) {
+    AdvisorId id = advisor_sessions.at(session);
+    SignedInAdvisor& advisor = advisors.at(id);
+    if (advisor.conversations.empty()) {
+        sign_out(id, effects);
+        return;
+    }
+    for (const std::string& offer : std::vector<std::string>(advisor.offers)) {
+        withdraw_offer(offer, "socket_gone");
+    }
+    advisor_sessions.erase(session);
+    advisor.grace_until = clock.now() + policy.advisor_grace;
+    grace_deadlines.emplace(*advisor.grace_until, id);
+    for (const std::string& conversation : advisor.conversations) {
+        effects.push_back(Deliver{conversations.at(conversation).facts().client,
+                                  AdvisorConnection{conversation, "reconnecting"}});
+    }
+}
+
+// The advisor did not come back: the clients lose the conversation but not their turn.
+void Switchboard::State::end_grace(AdvisorId id, Effects& effects) {
+    SignedInAdvisor& advisor = advisors.at(id);
+    std::vector<Conversation::Facts> lost;
+    for (const std::string& conversation : std::vector<std::string>(advisor.conversations)) {
+        lost.push_back(conversations.at(conversation).facts());
+        close_conversation(conversation, "advisor_disconnected", advisor.session, effects);
+    }
+    sign_out(id, effects);
+    // Newest first, so that the oldest conversation's client ends up at the very head.
+    for (auto it = lost.rbegin(); it != lost.rend(); ++it) {
+        if (!clients.contains(it->client)) {
+            continue;
+        }
+        Request request;
+        request.id = it->request_id;
+        request.language = it->language;
+        request.home = it->home;
+        request.at = clock.now();
+        enter_line(it->client, std::move(request), true);
+    }
+}
+
+void Switchboard::State::finish(Effects& effects) {
+    route(effects);
+    announce_queue(effects);
+    for (Deliver& deliver : alternatives_due) {
+        effects.push_back(std::move(deliver));
+    }
+    alternatives_due.clear();
+}
+
+} // namespace neuvo::core

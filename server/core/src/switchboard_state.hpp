@@ -1,0 +1,145 @@
+#pragma once
+
+#include "conversation.hpp"
+#include "signed_in_advisor.hpp"
+#include "tier_table.hpp"
+#include "wait_estimate.hpp"
+#include "waiting_room.hpp"
+
+#include "neuvo/core/switchboard.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace neuvo::core {
+
+// A client's request while it waits, offered or not.
+struct Request {
+    std::string id;
+    std::string language;
+    std::string home; // a municipality code, "other" or "unknown"
+    TimePoint at;     // when it joined the line (again, after an advisor was lost)
+    WaitingRoom::Ticket ticket = 0;
+    std::string offer;               // the pending offer's conversation id; empty when none
+    std::set<AdvisorId> passed_over; // declined or missed this request: never offered it again
+    bool long_wait_shown = false;
+    std::optional<Queued> told; // the last Queued the client got
+};
+
+struct ClientSession {
+    std::optional<Request> waiting;       // set while the client stands in a line
+    std::string conversation;             // set while the client talks with an advisor
+    std::vector<std::string> also_speaks; // of the latest request, known languages only
+};
+
+struct PendingOffer {
+    SessionId client = 0;
+    AdvisorId advisor = 0;
+    Tier tier = Tier::national;
+    TimePoint expires_at;
+};
+
+struct AdvisorMatch {
+    AdvisorId advisor = 0;
+    Tier tier = Tier::national;
+};
+
+struct Switchboard::State {
+    State(ServiceNetwork network_, Policy policy_, const Clock& clock_, std::string prefix)
+        : network(std::move(network_)), policy(policy_), clock(clock_),
+          conversation_prefix(std::move(prefix)), tiers(network) {}
+
+    ServiceNetwork network;
+    Policy policy;
+    const Clock& clock;
+    std::string conversation_prefix;
+    TierTable tiers;
+    std::uint64_t conversations_started = 0; // ids are handed out at offer time
+
+    std::map<SessionId, ClientSession> clients;
+    std::map<AdvisorId, SignedInAdvisor> advisors;   // also those reconnecting
+    std::map<SessionId, AdvisorId> advisor_sessions; // connected sockets only
+    // Signed-in advisors by language, pointing into `advisors` (whose nodes never move): routing
+    // reads every speaker of a language, and a lookup per advisor would dominate it. The staffing
+    // sums are kept with it, since every Queued needs them.
+    std::map<std::string, std::vector<SignedInAdvisor*>> speakers;
+    std::map<std::string, Staffing> staffing_by_language;
+    WaitingRoom waiting;
+    std::map<std::string, Conversation> conversations;
+    std::map<std::string, PendingOffer> offers;
+    std::map<std::string, ServiceHistory> history;      // by language
+    std::map<std::string, std::int64_t> unmet_requests; // by language
+
+    // Deadlines, earliest first, so that tick and next_deadline never scan everything.
+    std::set<std::pair<TimePoint, std::string>> offer_deadlines;
+    std::set<std::pair<TimePoint, AdvisorId>> grace_deadlines;
+    std::set<std::pair<TimePoint, SessionId>> long_wait_deadlines;
+
+    // Work collected during one event and done at its end by finish().
+    std::set<AdvisorId> fresh_advisors;    // may now take a client they could not take before
+    std::set<SessionId> fresh_clients;     // may now be offered to an advisor
+    std::set<std::string> restaffed;       // languages whose staffing or history changed
+    std::vector<Deliver> alternatives_due; // sent after the Queued updates
+
+    // ---- Lookups (switchboard_state.cpp) ----
+    Conversation* conversation_of(SessionId session, const std::string& id);
+    SignedInAdvisor* advisor_on(SessionId session);
+    Request& request_of(SessionId client) { return *clients.at(client).waiting; }
+    std::int64_t local_week_second() const;
+    Staffing staffing(const std::string& language) const;
+    std::optional<std::int64_t> estimate(const std::string& language, int position) const;
+
+    // ---- Bookkeeping (switchboard_state.cpp) ----
+    void enter_line(SessionId client, Request request, bool at_head);
+    void leave_line(SessionId client);
+    // The request ends without a conversation: withdraws its offer, records the unserved visit.
+    void give_up_request(SessionId client, const std::string& ended_by, Effects& effects);
+    void accept(const std::string& offer_id, Effects& effects);
+    // `gone` is a participant whose socket is already closed: it is told nothing.
+    void close_conversation(std::string id, const std::string& reason,
+                            std::optional<SessionId> gone, Effects& effects);
+    void drop_client(SessionId client, Effects& effects);
+    void add_speaker(SignedInAdvisor& advisor);
+    void remove_speaker(const SignedInAdvisor& advisor);
+    void change_capacity(SignedInAdvisor& advisor, int capacity);
+    void sign_out(AdvisorId advisor, Effects& effects);
+    void lose_connection(SessionId session, Effects& effects);
+    void end_grace(AdvisorId advisor, Effects& effects);
+
+    // ---- Offers (offers.cpp) ----
+    void make_offer(SessionId client, AdvisorMatch match, Effects& effects);
+    // Silently: the caller tells the advisor, unless the advisor's socket is gone. A "declined"
+    // or "timeout" reason keeps the advisor from being offered this request again.
+    SignedInAdvisor& withdraw_offer(std::string id, const std::string& reason);
+    // OfferWithdrawn and the freed capacity to the advisor.
+    // The id is taken by value because callers may pass the request's own copy, which this clears.
+    void tell_withdrawn(std::string id, const std::string& reason, Effects& effects);
+    void expire_offer(const std::string& id, Effects& effects);
+
+    // ---- Who serves whom (advisor_choice.cpp) ----
+    bool schedule_allows(const SignedInAdvisor& advisor, const std::string& language,
+                         std::int64_t week_second) const;
+    std::optional<Tier> eligible_tier(const SignedInAdvisor& advisor, const Request& request,
+                                      std::int64_t week_second) const;
+    std::optional<AdvisorMatch> choose_advisor(const Request& request,
+                                               std::int64_t week_second) const;
+    // The longest-waiting client this advisor may be offered now: (ticket, client).
+    std::optional<std::pair<WaitingRoom::Ticket, SessionId>>
+    first_eligible_client(const SignedInAdvisor& advisor, std::int64_t week_second) const;
+    void route(Effects& effects);
+
+    // ---- What waiting clients are told (queue_news.cpp) ----
+    void announce_queue(Effects& effects);
+    Alternatives alternatives_for(SessionId client, const std::string& reason) const;
+    std::optional<NextStaffed> next_staffed(const std::string& language) const;
+
+    // Every event ends here: offers to whoever can be served, then the queue news.
+    void finish(Effects& effects);
+};
+
+} // namespace neuvo::core
