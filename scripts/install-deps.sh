@@ -5,9 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  build-essential cmake pkg-config git ca-certificates openssl
+  build-essential cmake pkg-config git ca-certificates openssl tzdata
   libboost1.81-dev libssl-dev libsqlite3-dev sqlite3 nlohmann-json3-dev catch2 zlib1g-dev
-  libsodium-dev
+  libsodium-dev libbenchmark-dev
   clang-format
 )
 if [ "${1:-}" = "--with-browser" ]; then

@@ -37,11 +37,56 @@ std::string dump(const json& message) {
 }
 
 json encode_fields(const core::Queued& m) {
-    return {{"type", "queued"},
-            {"request", m.request_id},
+    json message = {{"type", "queued"},
+                    {"request", m.request_id},
+                    {"language", m.language},
+                    {"position", m.position},
+                    {"advisors_signed_in", m.advisors_signed_in}};
+    if (m.estimated_wait_seconds)
+        message["estimated_wait_seconds"] = *m.estimated_wait_seconds;
+    return message;
+}
+
+json encode_fields(const core::Offer& m) {
+    return {{"type", "offer"},
+            {"conversation", m.conversation},
             {"language", m.language},
-            {"position", m.position},
-            {"advisors_signed_in", m.advisors_signed_in}};
+            {"home", m.home_municipality},
+            {"tier", core::tier_name(m.tier)},
+            {"expires_at", format_timestamp(m.expires_at)}};
+}
+
+json encode_fields(const core::OfferWithdrawn& m) {
+    return {{"type", "offer_withdrawn"}, {"conversation", m.conversation}, {"reason", m.reason}};
+}
+
+json encode_fields(const core::Alternatives& m) {
+    json others = json::array();
+    for (const auto& other : m.other_languages) {
+        json entry = {{"language", other.language},
+                      {"advisors_signed_in", other.advisors_signed_in}};
+        if (other.estimated_wait_seconds)
+            entry["estimated_wait_seconds"] = *other.estimated_wait_seconds;
+        others.push_back(std::move(entry));
+    }
+    json message = {{"type", "alternatives"},
+                    {"request", m.request_id},
+                    {"language", m.language},
+                    {"reason", m.reason},
+                    {"other_languages", std::move(others)}};
+    if (m.next_staffed)
+        message["next_staffed"] = {{"at", format_timestamp(m.next_staffed->at)},
+                                   {"point", m.next_staffed->point_id},
+                                   {"point_name", m.next_staffed->point_name}};
+    return message;
+}
+
+json encode_fields(const core::RequestClosed& m) {
+    return {{"type", "request_closed"}, {"request", m.request_id}, {"reason", m.reason}};
+}
+
+json encode_fields(const core::AdvisorConnection& m) {
+    return {{"type", "advisor_connection"}, {"conversation", m.conversation}, {"status", m.status}};
 }
 
 json encode_fields(const core::ConversationStarted& m) {
@@ -87,10 +132,14 @@ json encode_fields(const core::ConversationEnded& m) {
 }
 
 json encode_fields(const core::PresenceState& m) {
-    return {{"type", "presence"},
-            {"status", core::presence_name(m.status)},
-            {"capacity", m.capacity},
-            {"active", m.active}};
+    json message = {{"type", "presence"},
+                    {"status", core::presence_name(m.status)},
+                    {"capacity", m.capacity},
+                    {"active", m.active},
+                    {"follow_schedule", m.follow_schedule}};
+    if (!m.reason.empty())
+        message["reason"] = m.reason;
+    return message;
 }
 
 json encode_fields(const core::ErrorReply& m) {
@@ -102,10 +151,21 @@ json encode_fields(const core::ErrorReply& m) {
 
 Inbound to_inbound(const json& message) {
     const auto& type = message.at("type").get_ref<const std::string&>();
-    if (type == "request")
-        return RequestAdvisor{message.at("id").get<std::string>(),
-                              message.at("language").get<std::string>(),
-                              optional_string(message, "home")};
+    if (type == "request") {
+        RequestAdvisor request{message.at("id").get<std::string>(),
+                               message.at("language").get<std::string>(),
+                               optional_string(message, "home"),
+                               {}};
+        if (auto also = message.find("also_speaks"); also != message.end() && also->is_array())
+            request.also_speaks = also->get<std::vector<std::string>>();
+        return request;
+    }
+    if (type == "cancel")
+        return CancelRequest{message.at("id").get<std::string>(),
+                             message.at("request").get<std::string>()};
+    if (type == "accept" || type == "decline")
+        return AnswerOffer{message.at("id").get<std::string>(),
+                           message.at("conversation").get<std::string>(), type == "accept"};
     if (type == "message")
         return SendText{message.at("id").get<std::string>(),
                         message.at("conversation").get<std::string>(),
@@ -119,13 +179,16 @@ Inbound to_inbound(const json& message) {
     SetPresence presence{message.at("id").get<std::string>(),
                          message.at("status") == "available" ? core::Presence::available
                                                              : core::Presence::away,
-                         std::nullopt};
+                         std::nullopt, std::nullopt};
     if (auto capacity = message.find("capacity");
         capacity != message.end() && !capacity->is_null()) {
         // The schema accepted a positive integer; anything past int's range is simply too big.
         auto value = capacity->get<std::uint64_t>();
         presence.capacity = value > 1000000 ? 1000000 : static_cast<int>(value);
     }
+    if (auto follow = message.find("follow_schedule");
+        follow != message.end() && follow->is_boolean())
+        presence.follow_schedule = follow->get<bool>();
     return presence;
 }
 

@@ -10,7 +10,17 @@
 namespace neuvo::protocol {
 namespace {
 
-enum class Kind { string, identifier, count, positive, boolean, object, array, enumeration };
+enum class Kind {
+    string,
+    identifier,
+    count,
+    positive,
+    boolean,
+    object,
+    array,
+    string_array,
+    enumeration
+};
 
 struct Field {
     std::string_view name;
@@ -37,7 +47,17 @@ const std::vector<MessageSchema>& schemas() {
          "request",
          {{"id", Kind::identifier, true},
           {"language", Kind::string, true},
-          {"home", Kind::string, false}}},
+          {"home", Kind::string, false},
+          {"also_speaks", Kind::string_array, false}}},
+        {Direction::to_server,
+         "cancel",
+         {{"id", Kind::identifier, true}, {"request", Kind::identifier, true}}},
+        {Direction::to_server,
+         "accept",
+         {{"id", Kind::identifier, true}, {"conversation", Kind::string, true}}},
+        {Direction::to_server,
+         "decline",
+         {{"id", Kind::identifier, true}, {"conversation", Kind::string, true}}},
         {Direction::to_server,
          "message",
          {{"id", Kind::identifier, true},
@@ -53,7 +73,8 @@ const std::vector<MessageSchema>& schemas() {
          "presence",
          {{"id", Kind::identifier, true},
           {"status", Kind::enumeration, true, {"available", "away"}},
-          {"capacity", Kind::positive, false}}},
+          {"capacity", Kind::positive, false},
+          {"follow_schedule", Kind::boolean, false}}},
         // ---- to clients and advisors ----
         {Direction::to_peer,
          "welcome",
@@ -68,7 +89,33 @@ const std::vector<MessageSchema>& schemas() {
          {{"request", Kind::identifier, true},
           {"language", Kind::string, true},
           {"position", Kind::positive, true},
-          {"advisors_signed_in", Kind::count, true}}},
+          {"advisors_signed_in", Kind::count, true},
+          {"estimated_wait_seconds", Kind::count, false}}},
+        {Direction::to_peer,
+         "alternatives",
+         {{"request", Kind::identifier, true},
+          {"language", Kind::string, true},
+          {"reason", Kind::enumeration, true, {"nobody_signed_in", "long_wait"}},
+          {"next_staffed", Kind::object, false},
+          {"other_languages", Kind::array, true}}},
+        {Direction::to_peer,
+         "request_closed",
+         {{"request", Kind::identifier, true}, {"reason", Kind::enumeration, true, {"cancelled"}}}},
+        {Direction::to_peer,
+         "offer",
+         {{"conversation", Kind::string, true},
+          {"language", Kind::string, true},
+          {"home", Kind::string, true},
+          {"tier", Kind::enumeration, true, {"own-point", "region", "partner", "national"}},
+          {"expires_at", Kind::string, true}}},
+        {Direction::to_peer,
+         "offer_withdrawn",
+         {{"conversation", Kind::string, true},
+          {"reason", Kind::enumeration, true, {"declined", "timeout", "client_left"}}}},
+        {Direction::to_peer,
+         "advisor_connection",
+         {{"conversation", Kind::string, true},
+          {"status", Kind::enumeration, true, {"reconnecting", "back"}}}},
         {Direction::to_peer,
          "conversation_started",
          {{"conversation", Kind::string, true},
@@ -104,7 +151,9 @@ const std::vector<MessageSchema>& schemas() {
          "presence",
          {{"status", Kind::enumeration, true, {"available", "away"}},
           {"capacity", Kind::positive, true},
-          {"active", Kind::count, true}}},
+          {"active", Kind::count, true},
+          {"follow_schedule", Kind::boolean, true},
+          {"reason", Kind::string, false}}},
         {Direction::to_peer,
          "error",
          {{"code", Kind::string, true},
@@ -130,6 +179,8 @@ const char* kind_description(Kind kind) {
         return "an object";
     case Kind::array:
         return "an array";
+    case Kind::string_array:
+        return "an array of strings";
     case Kind::enumeration:
         return "one of the listed values";
     }
@@ -158,6 +209,10 @@ bool fits(const nlohmann::json& value, const Field& field) {
         return value.is_object();
     case Kind::array:
         return value.is_array();
+    case Kind::string_array:
+        return value.is_array() && value.size() <= 32 &&
+               std::all_of(value.begin(), value.end(),
+                           [](const nlohmann::json& item) { return item.is_string(); });
     case Kind::enumeration:
         return value.is_string() &&
                std::find(field.allowed.begin(), field.allowed.end(),

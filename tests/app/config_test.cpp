@@ -422,17 +422,21 @@ TEST_CASE("a schedule is only for a language the point lists", "[config][errors]
                         "point lists"));
 }
 
-TEST_CASE("a slot ends after it starts", "[config][errors]") {
+TEST_CASE("a slot may run past midnight but not be empty", "[config][errors]") {
     ConfigDirectory directory;
     auto document = minimal_config();
-    first_slot(document)["to"] = "08:00";
-    CHECK_THAT(config_error(document, directory.path()),
-               Contains(R"(points[0].schedules.ar[0].to: expected a time later than "from", )"
-                        R"(got "08:00")"));
+    first_slot(document)["from"] = "22:00";
+    first_slot(document)["to"] = "02:00";
+    auto loaded = config::parse_config(document.dump(), directory.path());
+    const auto& slot = loaded.network.points[0].languages[1].schedule[0];
+    CHECK(slot.from_minute == 22 * 60);
+    CHECK(slot.to_minute == 2 * 60); // the core reads an end before the start as the next day
 
+    first_slot(document)["from"] = "09:00";
     first_slot(document)["to"] = "09:00";
     CHECK_THAT(config_error(document, directory.path()),
-               Contains("points[0].schedules.ar[0].to: expected a time later"));
+               Contains(R"(points[0].schedules.ar[0].to: expected a time other than "from" )"
+                        R"((an end before the start runs past midnight), got "09:00")"));
 }
 
 TEST_CASE("a slot's days are weekday abbreviations", "[config][errors]") {

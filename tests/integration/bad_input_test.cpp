@@ -1,8 +1,7 @@
 // Every bad input gets its clear answer, and nothing else is disturbed: a conversation running
 // beside the misbehaving connection carries on untouched.
 
-#include "test_server.hpp"
-#include "wss_client.hpp"
+#include "journey_steps.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -29,9 +28,10 @@ RunningConversation start_conversation(const TestServer& server) {
     running.client = std::make_unique<WssClient>(server.port());
     running.client->expect("welcome");
     running.client->send({{"type", "request"}, {"id", "r"}, {"language", "fi"}});
-    running.id = running.client->expect("conversation_started")["conversation"];
-    running.advisor->expect("conversation_started");
-    running.advisor->expect("presence");
+    accept_next_offer(*running.advisor);
+    running.id = running.client->await("conversation_started")["conversation"];
+    while (running.advisor->try_receive(200ms)) // presence updates for the offer and accept
+        ;
     return running;
 }
 
@@ -97,12 +97,19 @@ TEST_CASE("bad frames get a stable error code and the connection and others carr
         error_for(rude, json{{"type", "end"}, {"id", "e-1"}, {"conversation", running.id}}.dump());
     CHECK(error["code"] == "not_in_conversation");
 
+    error = error_for(rude, R"({"type":"accept","id":"a-1","conversation":"k-1"})");
+    CHECK(error["code"] == "not_allowed");
+    error = error_for(*running.advisor, R"({"type":"accept","id":"a-2","conversation":"k-1"})");
+    CHECK(error["code"] == "no_such_offer");
+    error = error_for(rude, R"({"type":"cancel","id":"x-1","request":"never-made"})");
+    CHECK(error["code"] == "unknown_request");
+
     check_still_talking(running, "after-errors");
 
     // The connection that made all those mistakes still works.
     rude.send({{"type", "request"}, {"id", "r-4"}, {"language", "fi"}});
-    CHECK(rude.expect("conversation_started")["request"] == "r-4");
-    running.advisor->expect("conversation_started");
+    accept_next_offer(*running.advisor);
+    CHECK(rude.await("conversation_started")["request"] == "r-4");
 }
 
 TEST_CASE("protocol violations close only the offending connection", "[integration]") {

@@ -1,8 +1,7 @@
 // A client and advisors over real WSS against the real server: routing by language and home
 // municipality, messages in order both ways, queueing, and the register rows that result.
 
-#include "test_server.hpp"
-#include "wss_client.hpp"
+#include "journey_steps.hpp"
 
 #include "neuvo/store/database.hpp"
 
@@ -22,32 +21,6 @@ const std::vector<AdvisorLogin> arabic_advisors = {
     {"leila", "Leila", "837-mainio", "fi,ar,fa"}, // Tampere: national pool only for Espoo
 };
 
-// Connects an advisor, checks the welcome, and makes them available with the given capacity.
-std::unique_ptr<WssClient> available_advisor(const TestServer& server, const std::string& login,
-                                             int capacity = 3) {
-    auto advisor = std::make_unique<WssClient>(
-        server.port(),
-        WssClient::Options{"/ws/advisor", sign_in(server.port(), login, "correct horse 1")});
-    auto welcome = advisor->expect("welcome");
-    REQUIRE(welcome["role"] == "advisor");
-    REQUIRE(welcome["advisor"]["point"].is_string());
-    REQUIRE(advisor->expect("presence")["status"] == "away");
-    advisor->send(
-        {{"type", "presence"}, {"id", "p-1"}, {"status", "available"}, {"capacity", capacity}});
-    auto presence = advisor->expect("presence");
-    REQUIRE(presence["status"] == "available");
-    REQUIRE(presence["capacity"] == capacity);
-    return advisor;
-}
-
-std::unique_ptr<WssClient> welcomed_client(const TestServer& server) {
-    auto client = std::make_unique<WssClient>(server.port());
-    REQUIRE(client->negotiated_subprotocol() == "neuvo.v1");
-    auto welcome = client->expect("welcome");
-    REQUIRE(welcome["role"] == "client");
-    return client;
-}
-
 std::string file_bytes(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream text;
@@ -65,7 +38,14 @@ TEST_CASE("an Arabic-speaking client from Espoo reaches a capital-region advisor
 
     auto client = welcomed_client(server);
     client->send({{"type", "request"}, {"id", "r-1"}, {"language", "ar"}, {"home", "049"}});
-    auto started = client->expect("conversation_started");
+    // The capital-region advisor is offered the client; the client waits at position 1 meanwhile.
+    auto offer = aino->await("offer");
+    CHECK(offer["language"] == "ar");
+    CHECK(offer["home"] == "049");
+    CHECK(offer["tier"] == "region");
+    CHECK(client->expect("queued")["position"] == 1);
+    aino->send({{"type", "accept"}, {"id", "a-1"}, {"conversation", offer["conversation"]}});
+    auto started = client->await("conversation_started");
     CHECK(started["request"] == "r-1");
     CHECK(started["tier"] == "region");
     CHECK(started["advisor"]["name"] == "Aino");
@@ -73,13 +53,14 @@ TEST_CASE("an Arabic-speaking client from Espoo reaches a capital-region advisor
     CHECK(started["advisor"]["point_name"] == "Virka Info");
     const std::string conversation = started["conversation"];
 
-    auto offered = aino->expect("conversation_started");
+    auto offered = aino->await("conversation_started");
     CHECK(offered["conversation"] == conversation);
     CHECK(offered["home"] == "049");
     CHECK(offered["language"] == "ar");
     CHECK_FALSE(offered.contains("request"));
-    CHECK(aino->expect("presence")["active"] == 1);
-    CHECK_FALSE(leila->try_receive(300ms)); // the Tampere advisor was not bothered
+    CHECK_FALSE(leila->try_receive(300ms));        // the Tampere advisor was not bothered
+    while (auto update = aino->try_receive(200ms)) // presence updates for the offer and accept
+        CHECK((*update)["type"] == "presence");
 
     // Client to advisor, in order, each acknowledged with its sequence number.
     for (int i = 1; i <= 5; ++i) {
@@ -125,8 +106,8 @@ TEST_CASE("an Arabic-speaking client from Espoo reaches a capital-region advisor
     auto ended = client->expect("conversation_ended");
     CHECK(ended["reason"] == "client");
     CHECK(ended["seq"] == 9);
-    CHECK(aino->expect("conversation_ended")["reason"] == "client");
-    CHECK(aino->expect("presence")["active"] == 0);
+    CHECK(aino->await("conversation_ended")["reason"] == "client");
+    CHECK(aino->await("presence", {})["active"] == 0);
 
     REQUIRE(server.stop() == 0);
     neuvo::store::Database database(server.database().string());
@@ -150,13 +131,12 @@ TEST_CASE("a second client waits with position 1 and is served when the first co
 
     auto first = welcomed_client(server);
     first->send({{"type", "request"}, {"id", "r-1"}, {"language", "ar"}, {"home", "091"}});
-    const std::string first_conversation = first->expect("conversation_started")["conversation"];
-    CHECK(aino->expect("conversation_started")["tier"] == "own-point");
-    aino->expect("presence");
+    CHECK(accept_next_offer(*aino)["tier"] == "own-point");
+    const std::string first_conversation = first->await("conversation_started")["conversation"];
 
     auto second = welcomed_client(server);
     second->send({{"type", "request"}, {"id", "r-2"}, {"language", "ar"}, {"home", "092"}});
-    auto queued = second->expect("queued");
+    auto queued = second->await("queued", {});
     CHECK(queued["position"] == 1);
     CHECK(queued["request"] == "r-2");
     CHECK(queued["advisors_signed_in"] == 1);
@@ -168,26 +148,22 @@ TEST_CASE("a second client waits with position 1 and is served when the first co
                  {"conversation", first_conversation},
                  {"text", canary}});
     first->expect("accepted");
-    CHECK(aino->expect("message")["text"] == canary);
+    CHECK(aino->await("message")["text"] == canary);
 
     aino->send({{"type", "end"}, {"id", "e-1"}, {"conversation", first_conversation}});
     CHECK(first->expect("conversation_ended")["reason"] == "advisor");
-    CHECK(aino->expect("conversation_ended")["conversation"] == first_conversation);
+    CHECK(aino->await("conversation_ended")["conversation"] == first_conversation);
 
-    auto started = second->expect("conversation_started");
+    // Freed capacity goes to the waiting client at once, as an offer.
+    auto seen_by_advisor = accept_next_offer(*aino);
+    auto started = second->await("conversation_started");
     CHECK(started["request"] == "r-2");
     CHECK(started["tier"] == "region");
-    json seen_by_advisor = aino->receive();
-    // The advisor learns of its freed capacity and of the next client, in either order.
-    if (seen_by_advisor["type"] == "presence")
-        seen_by_advisor = aino->receive();
-    CHECK(seen_by_advisor["type"] == "conversation_started");
     CHECK(seen_by_advisor["conversation"] == started["conversation"]);
-    CHECK(aino->expect("presence")["active"] == 1);
 
     // The second client leaves by closing its socket: the conversation ends for the advisor.
     second->close();
-    auto ended = aino->expect("conversation_ended");
+    auto ended = aino->await("conversation_ended");
     CHECK(ended["reason"] == "client_disconnected");
 
     REQUIRE(server.stop() == 0);
@@ -227,10 +203,13 @@ TEST_CASE("a queued client who leaves is removed at once and counted as unserved
     auto queued = waiting->expect("queued");
     CHECK(queued["position"] == 1);
     CHECK(queued["advisors_signed_in"] == 0); // nobody speaking Somali is signed in: say so
+    CHECK_FALSE(queued.contains("estimated_wait_seconds"));
+    CHECK(waiting->expect("alternatives")["reason"] == "nobody_signed_in");
 
     auto behind = welcomed_client(server);
     behind->send({{"type", "request"}, {"id", "r-2"}, {"language", "so"}});
     CHECK(behind->expect("queued")["position"] == 2);
+    behind->expect("alternatives");
 
     waiting->close();
     auto moved_up = behind->expect("queued");

@@ -92,11 +92,32 @@ nlohmann::json WssClient::expect(const std::string& type, std::chrono::milliseco
     return message;
 }
 
+nlohmann::json WssClient::await(const std::string& type, const std::vector<std::string>& ignored,
+                                std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        auto message = receive(std::max(left, std::chrono::milliseconds(1)));
+        auto got = message.value("type", "");
+        if (got == type)
+            return message;
+        if (std::find(ignored.begin(), ignored.end(), got) == ignored.end())
+            throw std::runtime_error("expected a \"" + type + "\" message, got " + message.dump());
+    }
+}
+
 int WssClient::wait_closed(std::chrono::milliseconds timeout) {
     run_until([this] { return read_error_.has_value(); }, timeout);
     if (!read_error_)
         throw std::runtime_error("the connection was not closed in time");
     return ws_.reason().code;
+}
+
+void WssClient::drop() {
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(ws_).socket().close(ignored);
 }
 
 void WssClient::close() {

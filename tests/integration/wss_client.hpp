@@ -14,6 +14,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace neuvo::testing {
 
@@ -49,11 +50,18 @@ public:
     nlohmann::json receive(std::chrono::milliseconds timeout = 5s);
     // The next frame, which must have this type (the test fails with the frame otherwise).
     nlohmann::json expect(const std::string& type, std::chrono::milliseconds timeout = 5s);
+    // The next frame of this type, passing over frames of the `ignored` types (updates such as
+    // queue estimates and presence that a step of a test does not care about).
+    nlohmann::json await(const std::string& type,
+                         const std::vector<std::string>& ignored = {"queued", "presence"},
+                         std::chrono::milliseconds timeout = 5s);
     // A frame if one arrives within the time, nothing otherwise.
     std::optional<nlohmann::json> try_receive(std::chrono::milliseconds timeout);
     // Waits until the server closes the connection; returns the close code it sent.
     int wait_closed(std::chrono::milliseconds timeout = 5s);
     void close();
+    // Ends the TCP connection without a close frame, as a phone losing its network does.
+    void drop();
 
     const std::string& negotiated_subprotocol() const { return negotiated_; }
 

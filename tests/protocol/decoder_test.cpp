@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace {
 
@@ -82,8 +83,9 @@ TEST_CASE("an unknown type is unknown_type naming it", "[protocol][decode]") {
 
 TEST_CASE("types the server sends are unknown when a peer sends them", "[protocol][decode]") {
     // A client echoing a server message back must not be mistaken for anything it may send.
-    for (const char* type :
-         {"welcome", "queued", "conversation_started", "accepted", "conversation_ended", "error"}) {
+    for (const char* type : {"welcome", "queued", "alternatives", "request_closed", "offer",
+                             "offer_withdrawn", "conversation_started", "advisor_connection",
+                             "accepted", "conversation_ended", "error"}) {
         INFO("type " << type);
         auto error = decode_error(json{{"type", type}, {"id", "x-1"}}.dump());
         CHECK(error.code == "unknown_type");
@@ -111,6 +113,12 @@ TEST_CASE("each to-server type names its missing required field", "[protocol][de
              Case{R"({"type": "ack", "seq": 1})", "\"conversation\""},
              Case{R"({"type": "end", "id": "e-1"})", "\"conversation\""},
              Case{R"({"type": "presence", "id": "p-1"})", "\"status\""},
+             Case{R"({"type": "cancel", "request": "r-1"})", "\"id\""},
+             Case{R"({"type": "cancel", "id": "x-1"})", "\"request\""},
+             Case{R"({"type": "accept", "conversation": "k-1"})", "\"id\""},
+             Case{R"({"type": "accept", "id": "a-1"})", "\"conversation\""},
+             Case{R"({"type": "decline", "conversation": "k-1"})", "\"id\""},
+             Case{R"({"type": "decline", "id": "d-1"})", "\"conversation\""},
          }) {
         auto error = decode_error(frame);
         CHECK(error.code == "missing_field");
@@ -262,4 +270,157 @@ TEST_CASE("invalid UTF-8 never throws, in decoding or in encoding", "[protocol][
         REQUIRE_NOTHROW(frame = protocol::encode(welcome));
         CHECK_FALSE(json::parse(frame, nullptr, false).is_discarded());
     }
+}
+
+namespace {
+
+std::string request_also_speaking(const json& also_speaks) {
+    return json{
+        {"type", "request"}, {"id", "r-1"}, {"language", "th"}, {"also_speaks", also_speaks}}
+        .dump();
+}
+
+} // namespace
+
+TEST_CASE("also_speaks must be an array of at most 32 strings", "[protocol][decode]") {
+    SECTION("not an array") {
+        auto error = decode_error(request_also_speaking("en"));
+        CHECK(error.code == "invalid_field");
+        CHECK_THAT(error.reason, Catch::Contains("\"also_speaks\""));
+        CHECK(error.ref == "r-1");
+    }
+    SECTION("an object") {
+        auto error = decode_error(request_also_speaking(json{{"en", true}}));
+        CHECK(error.code == "invalid_field");
+        CHECK_THAT(error.reason, Catch::Contains("\"also_speaks\""));
+        CHECK(error.ref == "r-1");
+    }
+    SECTION("containing a number") {
+        auto error = decode_error(request_also_speaking(json{"en", 7}));
+        CHECK(error.code == "invalid_field");
+        CHECK_THAT(error.reason, Catch::Contains("\"also_speaks\""));
+        CHECK(error.ref == "r-1");
+    }
+    SECTION("33 entries") {
+        auto error = decode_error(request_also_speaking(std::vector<std::string>(33, "en")));
+        CHECK(error.code == "invalid_field");
+        CHECK_THAT(error.reason, Catch::Contains("\"also_speaks\""));
+        CHECK(error.ref == "r-1");
+    }
+    SECTION("32 entries is the most accepted, kept in order") {
+        std::vector<std::string> languages;
+        for (int i = 0; i < 32; ++i)
+            languages.push_back("l" + std::to_string(i));
+        auto request = decode_as<protocol::RequestAdvisor>(request_also_speaking(languages));
+        CHECK(request.also_speaks == languages);
+    }
+}
+
+TEST_CASE("a request decodes the languages the client also speaks", "[protocol][decode]") {
+    auto request = decode_as<protocol::RequestAdvisor>(
+        R"({"type": "request", "id": "r-1", "language": "ar", "home": "049",)"
+        R"( "also_speaks": ["en", "fi"]})");
+    CHECK(request.id == "r-1");
+    CHECK(request.language == "ar");
+    CHECK(request.home == "049");
+    CHECK(request.also_speaks == std::vector<std::string>{"en", "fi"});
+
+    // Left out, null or empty: the client speaks nothing else.
+    for (std::string_view frame : {
+             R"({"type": "request", "id": "r-2", "language": "ar"})",
+             R"({"type": "request", "id": "r-2", "language": "ar", "also_speaks": null})",
+             R"({"type": "request", "id": "r-2", "language": "ar", "also_speaks": []})",
+         }) {
+        auto without = decode_as<protocol::RequestAdvisor>(frame);
+        CHECK(without.id == "r-2");
+        CHECK(without.also_speaks.empty());
+    }
+}
+
+TEST_CASE("cancel names the request to stop waiting for", "[protocol][decode]") {
+    auto cancel =
+        decode_as<protocol::CancelRequest>(R"({"type": "cancel", "id": "x-1", "request": "r-1"})");
+    CHECK(cancel.id == "x-1");
+    CHECK(cancel.request == "r-1");
+
+    SECTION("without request") {
+        auto error = decode_error(R"({"type": "cancel", "id": "x-2"})");
+        CHECK(error.code == "missing_field");
+        CHECK_THAT(error.reason, Catch::Contains("\"request\""));
+        CHECK(error.ref == "x-2");
+    }
+    SECTION("request is an id, so it may not be empty") {
+        auto error = decode_error(R"({"type": "cancel", "id": "x-3", "request": ""})");
+        CHECK(error.code == "invalid_field");
+        CHECK_THAT(error.reason, Catch::Contains("\"request\""));
+        CHECK(error.ref == "x-3");
+    }
+}
+
+TEST_CASE("accept and decline answer an offer by its conversation", "[protocol][decode]") {
+    auto accept = decode_as<protocol::AnswerOffer>(
+        R"({"type": "accept", "id": "a-1", "conversation": "k3f9-1"})");
+    CHECK(accept.id == "a-1");
+    CHECK(accept.conversation == "k3f9-1");
+    CHECK(accept.accept == true);
+
+    auto decline = decode_as<protocol::AnswerOffer>(
+        R"({"type": "decline", "id": "d-1", "conversation": "k3f9-2"})");
+    CHECK(decline.id == "d-1");
+    CHECK(decline.conversation == "k3f9-2");
+    CHECK(decline.accept == false);
+}
+
+TEST_CASE("bad accept and decline frames name their field", "[protocol][decode]") {
+    SECTION("accept without conversation") {
+        auto error = decode_error(R"({"type": "accept", "id": "a-1"})");
+        CHECK(error.code == "missing_field");
+        CHECK_THAT(error.reason, Catch::Contains("\"conversation\""));
+        CHECK(error.ref == "a-1");
+    }
+    SECTION("decline with an empty id") {
+        auto error = decode_error(R"({"type": "decline", "id": "", "conversation": "k3f9-1"})");
+        CHECK(error.code == "invalid_field");
+        CHECK_THAT(error.reason, Catch::Contains("\"id\""));
+        CHECK(error.ref.empty());
+    }
+    SECTION("accept with a numeric conversation") {
+        auto error = decode_error(R"({"type": "accept", "id": "a-2", "conversation": 7})");
+        CHECK(error.code == "invalid_field");
+        CHECK_THAT(error.reason, Catch::Contains("\"conversation\""));
+        CHECK(error.ref == "a-2");
+    }
+}
+
+TEST_CASE("presence follow_schedule is true, false or absent", "[protocol][decode]") {
+    for (std::string_view value : {"\"yes\"", "1", "\"true\"", "[]"}) {
+        INFO("follow_schedule " << value);
+        auto error = decode_error(R"({"type": "presence", "id": "p-1", "status": "available", )"
+                                  R"("follow_schedule": )" +
+                                  std::string(value) + "}");
+        CHECK(error.code == "invalid_field");
+        CHECK_THAT(error.reason, Catch::Contains("\"follow_schedule\""));
+        CHECK(error.ref == "p-1");
+    }
+
+    auto following = decode_as<protocol::SetPresence>(
+        R"({"type": "presence", "id": "p-2", "status": "available", "capacity": 3,)"
+        R"( "follow_schedule": true})");
+    CHECK(following.id == "p-2");
+    CHECK(following.status == core::Presence::available);
+    REQUIRE(following.capacity.has_value());
+    CHECK(*following.capacity == 3);
+    REQUIRE(following.follow_schedule.has_value());
+    CHECK(*following.follow_schedule == true);
+
+    auto not_following = decode_as<protocol::SetPresence>(
+        R"({"type": "presence", "id": "p-3", "status": "away", "follow_schedule": false})");
+    REQUIRE(not_following.follow_schedule.has_value());
+    CHECK(*not_following.follow_schedule == false);
+    CHECK_FALSE(not_following.capacity.has_value());
+
+    // Left out means "unchanged", which the core must be able to tell from false.
+    CHECK_FALSE(
+        decode_as<protocol::SetPresence>(R"({"type": "presence", "id": "p-4", "status": "away"})")
+            .follow_schedule.has_value());
 }

@@ -127,6 +127,18 @@ void check_decoded_fields(const json& example, const protocol::Inbound& decoded)
         CHECK(request->id == example.at("id").get<std::string>());
         CHECK(request->language == example.at("language").get<std::string>());
         CHECK(request->home == example.value("home", std::string()));
+        CHECK(request->also_speaks == example.value("also_speaks", std::vector<std::string>()));
+    } else if (type == "cancel") {
+        const auto* cancel = std::get_if<protocol::CancelRequest>(&decoded);
+        REQUIRE(cancel != nullptr);
+        CHECK(cancel->id == example.at("id").get<std::string>());
+        CHECK(cancel->request == example.at("request").get<std::string>());
+    } else if (type == "accept" || type == "decline") {
+        const auto* answer = std::get_if<protocol::AnswerOffer>(&decoded);
+        REQUIRE(answer != nullptr);
+        CHECK(answer->id == example.at("id").get<std::string>());
+        CHECK(answer->conversation == example.at("conversation").get<std::string>());
+        CHECK(answer->accept == (type == "accept"));
     } else if (type == "message") {
         const auto* message = std::get_if<protocol::SendText>(&decoded);
         REQUIRE(message != nullptr);
@@ -154,6 +166,12 @@ void check_decoded_fields(const json& example, const protocol::Inbound& decoded)
         } else {
             CHECK_FALSE(presence->capacity.has_value());
         }
+        if (example.contains("follow_schedule")) {
+            REQUIRE(presence->follow_schedule.has_value());
+            CHECK(*presence->follow_schedule == example.at("follow_schedule").get<bool>());
+        } else {
+            CHECK_FALSE(presence->follow_schedule.has_value());
+        }
     } else {
         FAIL("the test has no field check for to-server type \"" << type << "\"");
     }
@@ -178,7 +196,7 @@ TEST_CASE("every json block of PROTOCOL.md declares a kind the tests know",
 TEST_CASE("every to-server example passes the schema and decodes with its values",
           "[protocol][document]") {
     auto blocks = blocks_tagged("json to-server");
-    REQUIRE(blocks.size() >= 5);
+    REQUIRE(blocks.size() >= 8);
     for (const auto& block : blocks) {
         auto example = parse_block(block);
         require_valid(block, example, Direction::to_server);
@@ -194,30 +212,61 @@ TEST_CASE("every to-server example passes the schema and decodes with its values
 TEST_CASE("every to-peer example passes the schema for messages from the server",
           "[protocol][document]") {
     auto blocks = blocks_tagged("json to-peer");
-    REQUIRE(blocks.size() >= 8);
+    REQUIRE(blocks.size() >= 15);
     for (const auto& block : blocks)
         require_valid(block, parse_block(block), Direction::to_peer);
 }
 
 TEST_CASE("every http example is a JSON object", "[protocol][document]") {
-    int http_blocks = 0;
+    std::set<std::string> http_blocks;
     for (const auto& block : fenced_blocks(read_document())) {
         if (!block.info.starts_with("json http-"))
             continue;
-        ++http_blocks;
+        http_blocks.insert(block.info);
         INFO("PROTOCOL.md line " << block.line);
         CHECK(parse_block(block).is_object());
     }
-    // The sign-in answer and the error body are both documented by example.
-    CHECK(http_blocks >= 2);
+    // The sign-in answer, the supervisors' live view and the error body are documented by example.
+    CHECK(http_blocks ==
+          std::set<std::string>{"json http-advisor", "json http-live", "json http-error"});
+}
+
+TEST_CASE("the live view example is metadata: queues per language and loads per advisor",
+          "[protocol][document]") {
+    auto blocks = blocks_tagged("json http-live");
+    REQUIRE(blocks.size() == 1);
+    auto live = parse_block(blocks.front());
+    INFO("PROTOCOL.md line " << blocks.front().line << ":\n" << blocks.front().body);
+    CHECK(live.size() == 2);
+    REQUIRE(live.at("languages").is_array());
+    REQUIRE(live.at("advisors").is_array());
+    const std::set<std::string> language_fields = {
+        "language",           "waiting",       "longest_wait_seconds", "advisors_signed_in",
+        "advisors_available", "unmet_requests"};
+    const std::set<std::string> advisor_fields = {"name",   "point",  "point_name", "languages",
+                                                  "status", "active", "capacity",   "connected"};
+    auto keys = [](const json& object) {
+        std::set<std::string> names;
+        for (auto it = object.begin(); it != object.end(); ++it)
+            names.insert(it.key());
+        return names;
+    };
+    REQUIRE_FALSE(live.at("languages").empty());
+    for (const auto& language : live.at("languages"))
+        CHECK(keys(language) == language_fields);
+    REQUIRE_FALSE(live.at("advisors").empty());
+    for (const auto& advisor : live.at("advisors"))
+        CHECK(keys(advisor) == advisor_fields);
 }
 
 TEST_CASE("PROTOCOL.md shows an example of every message type of the schema",
           "[protocol][document]") {
     const std::map<std::string, std::set<std::string>> documented_types = {
-        {"json to-server", {"request", "message", "ack", "end", "presence"}},
+        {"json to-server",
+         {"request", "cancel", "message", "ack", "end", "presence", "accept", "decline"}},
         {"json to-peer",
-         {"welcome", "queued", "conversation_started", "message", "accepted", "conversation_ended",
+         {"welcome", "queued", "alternatives", "request_closed", "offer", "offer_withdrawn",
+          "conversation_started", "advisor_connection", "message", "accepted", "conversation_ended",
           "presence", "error"}},
     };
     for (const auto& [info, expected_types] : documented_types) {
@@ -259,6 +308,9 @@ TEST_CASE("every error code the server sends is listed in the error-code table",
         "not_in_conversation",
         "empty_message",
         "message_too_long",
+        "no_such_offer",
+        "advisor_unavailable",
+        "unknown_request",
         "session_replaced",
         "server_busy",
     };
@@ -267,5 +319,10 @@ TEST_CASE("every error code the server sends is listed in the error-code table",
     for (const auto& code : emitted_codes) {
         INFO("error code " << code);
         CHECK(table.count(code) == 1);
+    }
+    // And the other way round: the table documents no code that nothing sends.
+    for (const auto& code : table) {
+        INFO("documented error code " << code);
+        CHECK(emitted_codes.count(code) == 1);
     }
 }

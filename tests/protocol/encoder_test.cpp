@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,11 +49,127 @@ core::ConversationStarted started(core::Tier tier, std::string request_id) {
 } // namespace
 
 TEST_CASE("queued carries the client's request id, language and position", "[protocol][encode]") {
-    CHECK(encoded(core::Queued{"r-1", "ar", 2, 0}) == json{{"type", "queued"},
-                                                           {"request", "r-1"},
-                                                           {"language", "ar"},
-                                                           {"position", 2},
-                                                           {"advisors_signed_in", 0}});
+    // Without an estimate (nobody speaking the language is signed in) the field is left out.
+    CHECK(encoded(core::Queued{"r-1", "ar", 2, 0, std::nullopt}) ==
+          json{{"type", "queued"},
+               {"request", "r-1"},
+               {"language", "ar"},
+               {"position", 2},
+               {"advisors_signed_in", 0}});
+}
+
+TEST_CASE("queued carries the estimated wait when there is one, zero included",
+          "[protocol][encode]") {
+    CHECK(encoded(core::Queued{"r-1", "ar", 2, 1, 540}) == json{{"type", "queued"},
+                                                                {"request", "r-1"},
+                                                                {"language", "ar"},
+                                                                {"position", 2},
+                                                                {"advisors_signed_in", 1},
+                                                                {"estimated_wait_seconds", 540}});
+    // An estimate of 0 seconds is an estimate, not a missing one.
+    auto now = encoded(core::Queued{"r-2", "fi", 1, 3, 0});
+    REQUIRE(now.contains("estimated_wait_seconds"));
+    CHECK(now.at("estimated_wait_seconds") == 0);
+}
+
+TEST_CASE("offer names the conversation to be, its tier and when it expires",
+          "[protocol][encode]") {
+    using namespace std::chrono;
+    core::Offer offer{.conversation = "k3f9-1",
+                      .language = "ar",
+                      .home_municipality = "049",
+                      .tier = core::Tier::region,
+                      .expires_at = november_25_at_14_03_07(milliseconds(123)) + seconds(20)};
+    CHECK(encoded(offer) == json{{"type", "offer"},
+                                 {"conversation", "k3f9-1"},
+                                 {"language", "ar"},
+                                 {"home", "049"},
+                                 {"tier", "region"},
+                                 {"expires_at", "2026-11-25T14:03:27.123Z"}});
+
+    // expires_at is formatted like sent_at: UTC, truncated to the millisecond.
+    offer.expires_at = november_25_at_14_03_07(milliseconds(999) + nanoseconds(999'999));
+    CHECK(encoded(offer).at("expires_at") == "2026-11-25T14:03:07.999Z");
+
+    const std::vector<std::pair<core::Tier, std::string>> tiers = {
+        {core::Tier::own_point, "own-point"},
+        {core::Tier::region, "region"},
+        {core::Tier::partner, "partner"},
+        {core::Tier::national, "national"},
+    };
+    for (const auto& [tier, name] : tiers) {
+        INFO("tier " << name);
+        offer.tier = tier;
+        CHECK(encoded(offer).at("tier") == name);
+    }
+}
+
+TEST_CASE("offer_withdrawn carries each documented reason", "[protocol][encode]") {
+    CHECK(encoded(core::OfferWithdrawn{"k3f9-1", "timeout"}) ==
+          json{{"type", "offer_withdrawn"}, {"conversation", "k3f9-1"}, {"reason", "timeout"}});
+    for (const char* reason : {"declined", "client_left"}) {
+        INFO("reason " << reason);
+        CHECK(encoded(core::OfferWithdrawn{"k3f9-2", reason}) ==
+              json{{"type", "offer_withdrawn"}, {"conversation", "k3f9-2"}, {"reason", reason}});
+    }
+}
+
+TEST_CASE("alternatives tell when the language is next staffed and how the other languages wait",
+          "[protocol][encode]") {
+    using namespace std::chrono;
+    core::Alternatives alternatives{
+        .request_id = "r-1",
+        .language = "th",
+        .reason = "nobody_signed_in",
+        .next_staffed = core::NextStaffed{sys_days{year{2026} / November / 25} + hours(7),
+                                          "564-oulu10", "Oulu10"},
+        .other_languages = {{"en", 2, 0}, {"fi", 0, std::nullopt}, {"so", 1, 1260}}};
+    // A language nobody speaking it is signed in for has no estimate rather than a made-up one.
+    CHECK(
+        encoded(alternatives) ==
+        json{
+            {"type", "alternatives"},
+            {"request", "r-1"},
+            {"language", "th"},
+            {"reason", "nobody_signed_in"},
+            {"next_staffed",
+             {{"at", "2026-11-25T07:00:00.000Z"},
+              {"point", "564-oulu10"},
+              {"point_name", "Oulu10"}}},
+            {"other_languages",
+             {{{"language", "en"}, {"advisors_signed_in", 2}, {"estimated_wait_seconds", 0}},
+              {{"language", "fi"}, {"advisors_signed_in", 0}},
+              {{"language", "so"}, {"advisors_signed_in", 1}, {"estimated_wait_seconds", 1260}}}}});
+}
+
+TEST_CASE("alternatives without a schedule or other languages leave out next_staffed only",
+          "[protocol][encode]") {
+    core::Alternatives alternatives{.request_id = "r-9",
+                                    .language = "ar",
+                                    .reason = "long_wait",
+                                    .next_staffed = std::nullopt,
+                                    .other_languages = {}};
+    // other_languages is required, so an empty list is sent as [] rather than left out.
+    CHECK(encoded(alternatives) == json{{"type", "alternatives"},
+                                        {"request", "r-9"},
+                                        {"language", "ar"},
+                                        {"reason", "long_wait"},
+                                        {"other_languages", json::array()}});
+}
+
+TEST_CASE("request_closed names the request and why it closed", "[protocol][encode]") {
+    CHECK(encoded(core::RequestClosed{"r-1", "cancelled"}) ==
+          json{{"type", "request_closed"}, {"request", "r-1"}, {"reason", "cancelled"}});
+}
+
+TEST_CASE("advisor_connection says whether the advisor is reconnecting or back",
+          "[protocol][encode]") {
+    CHECK(encoded(core::AdvisorConnection{"k3f9-1", "reconnecting"}) ==
+          json{{"type", "advisor_connection"},
+               {"conversation", "k3f9-1"},
+               {"status", "reconnecting"}});
+    CHECK(encoded(core::AdvisorConnection{"k3f9-2", "back"}) ==
+          json{{"type", "advisor_connection"}, {"conversation", "k3f9-2"}, {"status", "back"}});
 }
 
 TEST_CASE("conversation_started names the tier as PROTOCOL.md spells it", "[protocol][encode]") {
@@ -155,10 +272,35 @@ TEST_CASE("conversation_ended carries each documented reason", "[protocol][encod
     }
 }
 
-TEST_CASE("presence reports status, capacity and active conversations", "[protocol][encode]") {
-    CHECK(encoded(core::PresenceState{core::Presence::available, 3, 1}) ==
-          json{{"type", "presence"}, {"status", "available"}, {"capacity", 3}, {"active", 1}});
-    CHECK(encoded(core::PresenceState{core::Presence::away, 2, 0}).at("status") == "away");
+TEST_CASE("presence reports status, capacity, active conversations and follow_schedule",
+          "[protocol][encode]") {
+    // follow_schedule is always sent, false included; reason only when the server set the state.
+    CHECK(encoded(core::PresenceState{core::Presence::available, 3, 1, false, ""}) ==
+          json{{"type", "presence"},
+               {"status", "available"},
+               {"capacity", 3},
+               {"active", 1},
+               {"follow_schedule", false}});
+    CHECK(encoded(core::PresenceState{core::Presence::away, 2, 0, true, ""}) ==
+          json{{"type", "presence"},
+               {"status", "away"},
+               {"capacity", 2},
+               {"active", 0},
+               {"follow_schedule", true}});
+}
+
+TEST_CASE("presence set by the server itself says why", "[protocol][encode]") {
+    CHECK(encoded(core::PresenceState{.status = core::Presence::away,
+                                      .capacity = 3,
+                                      .active = 0,
+                                      .follow_schedule = false,
+                                      .reason = "missed_offers"}) ==
+          json{{"type", "presence"},
+               {"status", "away"},
+               {"capacity", 3},
+               {"active", 0},
+               {"follow_schedule", false},
+               {"reason", "missed_offers"}});
 }
 
 TEST_CASE("error quotes ref only when the cause had an id", "[protocol][encode]") {

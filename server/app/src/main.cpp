@@ -7,6 +7,8 @@
 #include "neuvo/net/server.hpp"
 #include "neuvo/store/store.hpp"
 
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 
@@ -22,7 +24,15 @@ constexpr const char* usage = R"(usage:
   neuvo-server --config FILE demo-advisors   create demo advisors and print their sign-in
 )";
 
+// Schedules are written in the service's local time; the C library's TZ rules (with daylight
+// saving) turn the clock into it.
+void use_time_zone(const std::string& timezone) {
+    setenv("TZ", timezone.c_str(), 1);
+    tzset();
+}
+
 int serve(const neuvo::config::ServerConfig& config) {
+    use_time_zone(config.timezone);
     std::filesystem::create_directories(config.database.parent_path());
     neuvo::store::Store store(config.database.string(), config.limits.session_lifetime);
     neuvo::net::Server server(config, store);

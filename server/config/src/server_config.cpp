@@ -158,6 +158,22 @@ void read_limits(const Field& field, ServerConfig& config) {
                                          "max_frame_bytes, so that a full message fits in a frame");
 }
 
+void read_routing(const Field& field, core::Policy& policy) {
+    using std::chrono::seconds;
+    if (field.has("offer_timeout_seconds"))
+        policy.offer_timeout = seconds(field.at("offer_timeout_seconds").integer(1, 600));
+    if (field.has("max_missed_offers"))
+        policy.max_missed_offers = static_cast<int>(field.at("max_missed_offers").integer(1, 100));
+    if (field.has("advisor_grace_seconds"))
+        policy.advisor_grace = seconds(field.at("advisor_grace_seconds").integer(0, 3600));
+    if (field.has("long_wait_seconds"))
+        policy.long_wait = seconds(field.at("long_wait_seconds").integer(1, 86400));
+    if (field.has("default_service_seconds"))
+        policy.default_service = seconds(field.at("default_service_seconds").integer(1, 86400));
+    if (field.has("service_history"))
+        policy.service_history = static_cast<int>(field.at("service_history").integer(1, 1000));
+}
+
 void read_languages(const Field& field, core::ServiceNetwork& network) {
     std::set<std::string> seen;
     for (const auto& item : field.items()) {
@@ -236,8 +252,9 @@ void read_points(const Field& field, core::ServiceNetwork& network) {
                 for (const auto& slot : slots_field.items()) {
                     int from = minute_of_day(slot.at("from"));
                     int to = minute_of_day(slot.at("to"));
-                    if (to <= from)
-                        slot.at("to").fail("a time later than \"from\"");
+                    if (to == from)
+                        slot.at("to").fail("a time other than \"from\" (an end before the start "
+                                           "runs past midnight)");
                     for (const auto& day : slot.at("days").items())
                         offer->schedule.push_back(core::ScheduleSlot{weekday(day), from, to});
                 }
@@ -272,6 +289,15 @@ ServerConfig parse_config(const std::string& text, const std::filesystem::path& 
         config.threads = static_cast<unsigned>(root.at("threads").integer(0, 256));
     if (root.has("limits"))
         read_limits(root.at("limits"), config);
+    if (root.has("routing"))
+        read_routing(root.at("routing"), config.policy);
+    if (root.has("timezone")) {
+        config.timezone = root.at("timezone").text();
+        // An unknown zone would silently become UTC and shift every schedule by hours.
+        if (config.timezone.find("..") != std::string::npos ||
+            !std::filesystem::is_regular_file("/usr/share/zoneinfo/" + config.timezone))
+            root.at("timezone").fail("a time zone of the tz database, e.g. \"Europe/Helsinki\"");
+    }
 
     read_languages(root.at("languages"), config.network);
     read_municipalities(root.at("municipalities"), config.network);

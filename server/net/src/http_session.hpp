@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http_support.hpp"
+#include "live_view_json.hpp"
 #include "log.hpp"
 #include "server_context.hpp"
 #include "static_files.hpp"
@@ -165,6 +166,9 @@ private:
         if (path == "/api/session")
             return method == http::verb::get ? current_session(std::move(request))
                                              : method_not_allowed(request);
+        if (path == "/api/live")
+            return method == http::verb::get ? live_view(std::move(request))
+                                             : method_not_allowed(request);
         if (path.starts_with("/api/") || path.starts_with("/ws/"))
             return respond(error_response(http::status::not_found, "not_found", "No such resource.",
                                           request.version(), request.keep_alive()));
@@ -283,6 +287,42 @@ private:
                 nlohmann::json body = {{"advisor", advisor_json(*a, self->context_.hub.network())}};
                 self->respond(json_response(http::status::ok, body.dump(), version, keep_alive));
             });
+        });
+    }
+
+    // ---- Supervisors' live view: queues and loads, never content ----
+
+    void live_view(Request request) {
+        auto token = cookie_value(request[http::field::cookie], session_cookie);
+        auto version = request.version();
+        auto keep_alive = request.keep_alive();
+        if (!token)
+            return respond(error_response(http::status::unauthorized, "not_authenticated",
+                                          "Not signed in.", version, keep_alive));
+        context_.store.find_session(*token, [self = self(), version, keep_alive](
+                                                std::optional<store::AdvisorAccount> account) {
+            boost::asio::post(self->stream_.get_executor(), [self, version, keep_alive, account] {
+                self->on_live_view_session(account, version, keep_alive);
+            });
+        });
+    }
+
+    void on_live_view_session(const std::optional<store::AdvisorAccount>& account, unsigned version,
+                              bool keep_alive) {
+        if (!account)
+            return respond(error_response(http::status::unauthorized, "not_authenticated",
+                                          "Not signed in.", version, keep_alive));
+        if (account->role != "supervisor" && account->role != "admin")
+            return respond(error_response(http::status::forbidden, "not_allowed",
+                                          "Only supervisors see the live view.", version,
+                                          keep_alive));
+        context_.hub.live_view([self = self(), version, keep_alive](core::LiveView view) {
+            auto body = live_view_json(view, self->context_.hub.network()).dump();
+            boost::asio::post(self->stream_.get_executor(),
+                              [self, version, keep_alive, body = std::move(body)]() mutable {
+                                  self->respond(json_response(http::status::ok, std::move(body),
+                                                              version, keep_alive));
+                              });
         });
     }
 

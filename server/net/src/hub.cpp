@@ -6,6 +6,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+
 #include <random>
 
 namespace neuvo::net {
@@ -27,7 +29,7 @@ std::string random_prefix() {
 
 Hub::Hub(boost::asio::io_context& io, core::ServiceNetwork network, core::Policy policy,
          store::Store& store)
-    : strand_(boost::asio::make_strand(io)), network_(network),
+    : strand_(boost::asio::make_strand(io)), timer_(strand_), network_(network),
       board_(std::move(network), policy, clock_, random_prefix()), store_(store) {}
 
 std::string Hub::welcome(core::Role role, const core::AdvisorProfile* profile) const {
@@ -81,7 +83,12 @@ void Hub::receive(core::SessionId id, protocol::Inbound message) {
             [&](const auto& m) -> core::Effects {
                 using T = std::decay_t<decltype(m)>;
                 if constexpr (std::is_same_v<T, protocol::RequestAdvisor>)
-                    return board_.client_request(id, m.id, m.language, m.home);
+                    return board_.client_request(id, m.id, m.language, m.home, m.also_speaks);
+                else if constexpr (std::is_same_v<T, protocol::CancelRequest>)
+                    return board_.cancel_request(id, m.request);
+                else if constexpr (std::is_same_v<T, protocol::AnswerOffer>)
+                    return m.accept ? board_.accept_offer(id, m.conversation, m.id)
+                                    : board_.decline_offer(id, m.conversation, m.id);
                 else if constexpr (std::is_same_v<T, protocol::SendText>)
                     return board_.post_message(id, m.conversation, m.id, m.text);
                 else if constexpr (std::is_same_v<T, protocol::Acknowledge>)
@@ -89,7 +96,7 @@ void Hub::receive(core::SessionId id, protocol::Inbound message) {
                 else if constexpr (std::is_same_v<T, protocol::EndConversation>)
                     return board_.end_conversation(id, m.conversation, m.id);
                 else
-                    return board_.set_presence(id, m.status, m.capacity, m.id);
+                    return board_.set_presence(id, m.status, m.capacity, m.id, m.follow_schedule);
             },
             message));
     });
@@ -108,6 +115,7 @@ void Hub::shut_down() {
         shutting_down_ = true;
         // End every session in the core now rather than when each peer answers its close frame:
         // a peer that never answers must not keep its conversation, or its visit, open.
+        timer_.cancel();
         auto closing = std::move(peers_);
         peers_.clear();
         for (auto& [id, peer] : closing) {
@@ -125,6 +133,32 @@ void Hub::send_to(core::SessionId id, const std::string& frame) {
     auto it = peers_.find(id);
     if (it != peers_.end())
         it->second->send(std::make_shared<const std::string>(frame));
+}
+
+void Hub::live_view(std::function<void(core::LiveView)> done) {
+    boost::asio::post(strand_, [this, done = std::move(done)] { done(board_.live_view()); });
+}
+
+// The core has no timers: it says when it next needs the time to move on, and the hub wakes it
+// then. Re-armed after every event, since any event may add or remove a deadline.
+void Hub::arm_timer() {
+    auto deadline = board_.next_deadline();
+    if (!deadline) {
+        timer_.cancel();
+        armed_for_.reset();
+        return;
+    }
+    if (armed_for_ == deadline)
+        return;
+    armed_for_ = deadline;
+    auto delay = std::max(*deadline - clock_.now(), core::TimePoint::duration::zero());
+    timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(delay));
+    timer_.async_wait([this](boost::system::error_code error) {
+        if (error)
+            return;
+        armed_for_.reset();
+        apply(board_.tick());
+    });
 }
 
 void Hub::apply(core::Effects effects) {
@@ -147,6 +181,8 @@ void Hub::apply(core::Effects effects) {
             peers_.erase(it);
         }
     }
+    if (!shutting_down_)
+        arm_timer();
 }
 
 } // namespace neuvo::net

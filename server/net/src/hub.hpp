@@ -7,11 +7,13 @@
 #include "neuvo/store/store.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -34,6 +36,9 @@ public:
 
     // Closes every peer with 1001 and refuses new ones.
     void shut_down();
+    // A snapshot of queues and advisors for supervisors; `done` runs on the hub's strand.
+    void live_view(std::function<void(core::LiveView)> done);
+
     // Runs `then` on the hub's strand after everything posted to the hub before this call.
     void after_pending_work(std::function<void()> then);
 
@@ -41,10 +46,13 @@ public:
 
 private:
     void apply(core::Effects effects);
+    void arm_timer();
     void send_to(core::SessionId id, const std::string& frame);
     std::string welcome(core::Role role, const core::AdvisorProfile* profile) const;
 
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+    boost::asio::steady_timer timer_;
+    std::optional<core::TimePoint> armed_for_;
     const core::ServiceNetwork network_; // a copy the shell may read from any thread
     core::SystemClock clock_;
     core::Switchboard board_;

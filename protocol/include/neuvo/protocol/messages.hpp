@@ -19,6 +19,18 @@ struct RequestAdvisor {
     std::string id;
     std::string language;
     std::string home; // municipality code; empty when the client did not say
+    std::vector<std::string> also_speaks;
+};
+
+struct CancelRequest {
+    std::string id;
+    std::string request;
+};
+
+struct AnswerOffer {
+    std::string id;
+    std::string conversation;
+    bool accept = false;
 };
 
 struct SendText {
@@ -41,9 +53,11 @@ struct SetPresence {
     std::string id;
     core::Presence status = core::Presence::away;
     std::optional<int> capacity;
+    std::optional<bool> follow_schedule;
 };
 
-using Inbound = std::variant<RequestAdvisor, SendText, Acknowledge, EndConversation, SetPresence>;
+using Inbound = std::variant<RequestAdvisor, SendText, Acknowledge, EndConversation, SetPresence,
+                             CancelRequest, AnswerOffer>;
 
 // A frame that could not be turned into an Inbound; `code` is one of PROTOCOL.md's error codes.
 struct DecodeError {

@@ -40,7 +40,8 @@ struct ServerConfig {
     std::filesystem::path private_key;
     std::filesystem::path database;
     std::filesystem::path document_root;
-    unsigned threads = 0; // 0: one per core
+    unsigned threads = 0;                     // 0: one per core
+    std::string timezone = "Europe/Helsinki"; // schedules are in this zone's local time
     Limits limits;
     core::Policy policy;
     core::ServiceNetwork network;

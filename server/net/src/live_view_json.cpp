@@ -1,0 +1,29 @@
+#include "live_view_json.hpp"
+
+namespace neuvo::net {
+
+nlohmann::json live_view_json(const core::LiveView& view, const core::ServiceNetwork& network) {
+    nlohmann::json languages = nlohmann::json::array();
+    for (const auto& language : view.languages)
+        languages.push_back({{"language", language.language},
+                             {"waiting", language.waiting},
+                             {"longest_wait_seconds", language.longest_wait_seconds},
+                             {"advisors_signed_in", language.advisors_signed_in},
+                             {"advisors_available", language.advisors_available},
+                             {"unmet_requests", language.unmet_requests}});
+    nlohmann::json advisors = nlohmann::json::array();
+    for (const auto& advisor : view.advisors) {
+        const auto* point = network.find_point(advisor.point_id);
+        advisors.push_back({{"name", advisor.name},
+                            {"point", advisor.point_id},
+                            {"point_name", point ? point->name : std::string()},
+                            {"languages", advisor.languages},
+                            {"status", core::presence_name(advisor.status)},
+                            {"active", advisor.active},
+                            {"capacity", advisor.capacity},
+                            {"connected", advisor.connected}});
+    }
+    return {{"languages", std::move(languages)}, {"advisors", std::move(advisors)}};
+}
+
+} // namespace neuvo::net
