@@ -99,6 +99,29 @@ TEST_CASE("an advisor who disconnects leaves the conversations waiting for the g
           Lines{"to 1: error already_requested ref=r-again"});
 }
 
+TEST_CASE("an advisor who signs out ends the conversations at once and the clients keep their turn",
+          "[core][disconnect]") {
+    SwitchboardFixture f;
+    f.available_advisor(10, aino(), 1);
+    f.client(1, "fi", "091");
+    f.client(2, "fi", "092"); // waits: Aino is full
+    f.clock.advance(2min);
+
+    // No grace period, no reconnecting notice: the client who was served goes first again.
+    CHECK(text(f.board.signed_out(10)) ==
+          Lines{"to 1: ended c-1 seq=1 reason=advisor_disconnected",
+                "visit served point=091-virka advisor_point=091-virka chat fi home=091 "
+                "tier=own-point hour=2026-11-25T14:00:00 wait=0 duration=120 "
+                "ended_by=advisor_disconnected",
+                "to 1: queued r-1 fi position=1 advisors=0 wait=none",
+                "to 2: queued r-2 fi position=2 advisors=0 wait=none"});
+    CHECK(f.board.advisors_signed_in() == 0);
+    CHECK(f.board.open_conversations() == 0);
+    // What is left are the waiting clients' long-wait deadlines, not a grace period.
+    CHECK(f.board.next_deadline() == f.clock.now() + 8min);
+    CHECK(f.board.signed_out(10).empty());
+}
+
 TEST_CASE("an advisor without conversations who disconnects signs out at once",
           "[core][disconnect]") {
     SwitchboardFixture f;

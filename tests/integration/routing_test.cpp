@@ -158,3 +158,58 @@ TEST_CASE("an advisor who reconnects within the grace period keeps the conversat
     client->await("accepted");
     CHECK(back.await("message")["text"] == "still here");
 }
+
+TEST_CASE("an advisor who signs out ends the conversations at once, the clients keeping their turn",
+          "[integration][routing]") {
+    TestServer server({arabic_advisors[0]}); // the default grace period is a minute
+    auto aino = available_advisor(server, "aino", 1);
+    auto served = welcomed_client(server);
+    auto conversation = start_conversation(*served, *aino, "r-1", "091");
+    auto waiting = welcomed_client(server);
+    waiting->send({{"type", "request"}, {"id", "r-2"}, {"language", "ar"}, {"home", "091"}});
+    CHECK(waiting->await("queued", {})["position"] == 1);
+
+    aino->close(); // a normal close (1000), as the advisor page does on signing out
+    auto ended = served->await("conversation_ended", {}, 2s);
+    CHECK(ended["conversation"] == conversation);
+    CHECK(ended["reason"] == "advisor_disconnected");
+    auto requeued = served->await("queued", {});
+    CHECK(requeued["request"] == "r-1");
+    CHECK(requeued["position"] == 1);
+    CHECK(waiting->await("queued", {})["position"] == 2);
+}
+
+TEST_CASE("supervisors see queues and loads live, other roles do not", "[integration][routing]") {
+    TestServer server(
+        {arabic_advisors[0], {"sanna", "Sanna", "091-virka", "fi", test_password, "supervisor"}});
+    auto aino = available_advisor(server, "aino", 2);
+    auto waiting = welcomed_client(server);
+    waiting->send({{"type", "request"}, {"id", "r-1"}, {"language", "so"}, {"home", "205"}});
+    waiting->await("queued", {});
+
+    auto live = https_request(server.port(), "GET", "/api/live", {},
+                              sign_in(server.port(), "sanna", test_password));
+    REQUIRE(live.status == 200);
+    CHECK(live.headers["cache-control"] == "no-store");
+    auto view = json::parse(live.body);
+    json somali;
+    for (const auto& language : view["languages"])
+        if (language["language"] == "so")
+            somali = language;
+    REQUIRE(somali.is_object());
+    CHECK(somali["autonym"] == "Soomaali");
+    CHECK(somali["waiting"] == 1);
+    CHECK(somali["advisors_signed_in"] == 0);
+    REQUIRE(view["advisors"].size() == 1);
+    CHECK(view["advisors"][0]["name"] == "Aino");
+    CHECK(view["advisors"][0]["point_name"] == "Virka Info");
+    CHECK(view["advisors"][0]["status"] == "available");
+    CHECK(view["advisors"][0]["capacity"] == 2);
+    CHECK(live.body.find("text") == std::string::npos); // metadata only
+
+    auto as_advisor = https_request(server.port(), "GET", "/api/live", {},
+                                    sign_in(server.port(), "aino", test_password));
+    CHECK(as_advisor.status == 403);
+    CHECK(json::parse(as_advisor.body)["error"] == "not_allowed");
+    CHECK(https_request(server.port(), "GET", "/api/live").status == 401);
+}

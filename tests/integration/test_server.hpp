@@ -15,6 +15,7 @@ struct AdvisorLogin {
     std::string point;
     std::string languages; // comma-separated
     std::string password = "correct horse 1";
+    std::string role = "advisor";
 };
 
 // The real neuvo-server binary on an ephemeral loopback port, with its own temporary directory,

@@ -240,9 +240,14 @@ TEST_CASE("the live view example is metadata: queues per language and loads per 
     CHECK(live.size() == 2);
     REQUIRE(live.at("languages").is_array());
     REQUIRE(live.at("advisors").is_array());
-    const std::set<std::string> language_fields = {
-        "language",           "waiting",       "longest_wait_seconds", "advisors_signed_in",
-        "advisors_available", "unmet_requests"};
+    const std::set<std::string> language_fields = {"language",
+                                                   "autonym",
+                                                   "dir",
+                                                   "waiting",
+                                                   "longest_wait_seconds",
+                                                   "advisors_signed_in",
+                                                   "advisors_available",
+                                                   "unmet_requests"};
     const std::set<std::string> advisor_fields = {"name",   "point",  "point_name", "languages",
                                                   "status", "active", "capacity",   "connected"};
     auto keys = [](const json& object) {

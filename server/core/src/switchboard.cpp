@@ -345,6 +345,18 @@ Effects Switchboard::disconnected(SessionId session) {
     return effects;
 }
 
+Effects Switchboard::signed_out(SessionId session) {
+    State& s = *state_;
+    auto advisor = s.advisor_sessions.find(session);
+    if (advisor == s.advisor_sessions.end())
+        return disconnected(session);
+    Effects effects;
+    // The same as a grace period that ends at once: clients keep their turn.
+    s.end_grace(advisor->second, effects);
+    s.finish(effects);
+    return effects;
+}
+
 Effects Switchboard::tick() {
     State& s = *state_;
     Effects effects;

@@ -102,11 +102,11 @@ void Hub::receive(core::SessionId id, protocol::Inbound message) {
     });
 }
 
-void Hub::leave(core::SessionId id) {
-    boost::asio::post(strand_, [this, id] {
+void Hub::leave(core::SessionId id, bool on_purpose) {
+    boost::asio::post(strand_, [this, id, on_purpose] {
         if (peers_.erase(id) == 0)
             return;
-        apply(board_.disconnected(id));
+        apply(on_purpose ? board_.signed_out(id) : board_.disconnected(id));
     });
 }
 

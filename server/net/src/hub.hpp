@@ -32,7 +32,9 @@ public:
     void join_client(core::SessionId id, std::shared_ptr<Peer> peer);
     void join_advisor(core::SessionId id, std::shared_ptr<Peer> peer, core::AdvisorProfile profile);
     void receive(core::SessionId id, protocol::Inbound message);
-    void leave(core::SessionId id);
+    // `on_purpose`: the peer closed normally (1000), e.g. an advisor signing out, so a dropped
+    // advisor's grace period does not apply.
+    void leave(core::SessionId id, bool on_purpose = false);
 
     // Closes every peer with 1001 and refuses new ones.
     void shut_down();

@@ -4,13 +4,17 @@ namespace neuvo::net {
 
 nlohmann::json live_view_json(const core::LiveView& view, const core::ServiceNetwork& network) {
     nlohmann::json languages = nlohmann::json::array();
-    for (const auto& language : view.languages)
+    for (const auto& language : view.languages) {
+        const auto* known = network.find_language(language.language);
         languages.push_back({{"language", language.language},
+                             {"autonym", known ? known->autonym : language.language},
+                             {"dir", known && known->right_to_left ? "rtl" : "ltr"},
                              {"waiting", language.waiting},
                              {"longest_wait_seconds", language.longest_wait_seconds},
                              {"advisors_signed_in", language.advisors_signed_in},
                              {"advisors_available", language.advisors_available},
                              {"unmet_requests", language.unmet_requests}});
+    }
     nlohmann::json advisors = nlohmann::json::array();
     for (const auto& advisor : view.advisors) {
         const auto* point = network.find_point(advisor.point_id);

@@ -87,7 +87,10 @@ private:
             if (error != websocket::error::closed && error != boost::asio::error::operation_aborted)
                 log_event(LogLevel::debug, "websocket_read_ended",
                           {{"session", std::to_string(id_)}, {"error", error.message()}});
-            leave();
+            // Only a peer's own normal close is leaving on purpose; a drop or "going away" (a
+            // reload, a closed laptop) may come back.
+            leave(error == websocket::error::closed && !close_requested_ &&
+                  ws_.reason().code == websocket::close_code::normal);
             return;
         }
         if (!ws_.got_text()) {
@@ -160,9 +163,9 @@ private:
         ws_.async_close(close_reason_, [self = self()](beast::error_code) {});
     }
 
-    void leave() {
+    void leave(bool on_purpose = false) {
         if (joined_ && !left_)
-            context_.hub.leave(id_);
+            context_.hub.leave(id_, on_purpose);
         left_ = true;
     }
 

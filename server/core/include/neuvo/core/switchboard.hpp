@@ -114,6 +114,10 @@ public:
     Effects acknowledge(SessionId session, const std::string& conversation, std::uint64_t seq);
     Effects end_conversation(SessionId session, const std::string& conversation,
                              const std::string& ref);
+    // An advisor left on purpose (signed out, closed cleanly): no grace period; their
+    // conversations end and each client goes back to the head of its language's queue. For a
+    // client it is the same as disconnected().
+    Effects signed_out(SessionId session);
     // The socket is gone: ends its conversations, leaves its queue place, records the visit.
     Effects disconnected(SessionId session);
 
