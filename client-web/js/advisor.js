@@ -1,6 +1,8 @@
-// The advisor desk: sign in, set presence and capacity, answer several conversations at once,
-// end them, sign out. The interface is English by default; Finnish and Swedish can be chosen.
+// The advisor desk: sign in, set presence and capacity, accept or decline offered clients, answer
+// several conversations at once, end them, sign out. The interface is English by default;
+// Finnish and Swedish can be chosen.
 
+import { fetchJson, submitSignIn } from './api.js';
 import { Connection } from './connection.js';
 import { advisorCatalogueTags, directionOf, loadCatalogue, setDocumentLanguage } from './i18n.js';
 import {
@@ -16,7 +18,19 @@ const errorMessageKeys = {
   empty_message: 'error.empty_message',
   message_too_long: 'error.message_too_long',
   server_busy: 'error.server_busy',
+  no_such_offer: 'error.no_such_offer',
 };
+
+// An offer whose expires_at is this far off (or already past) on arrival means the clocks
+// disagree; the countdown then assumes the protocol's default offer time.
+const DEFAULT_OFFER_MS = 20_000;
+const MAX_OFFER_MS = 5 * 60_000;
+const COUNTDOWN_INTERVAL_MS = 250;
+// How long after `welcome` the server has re-announced the conversations it kept open for us.
+const REANNOUNCE_WAIT_MS = 3000;
+// Automatic reconnection after a dropped connection: the server keeps the conversations for a
+// grace period (60 s by default), so try soon and then less often.
+const RECONNECT_DELAYS_MS = [1000, 2000, 4000, 8000, 15000];
 
 const tierKeys = {
   'own-point': 'tier.own_point',
@@ -54,6 +68,13 @@ const elements = {
   presenceRadios: [...document.querySelectorAll('input[name="presence"]')],
   capacityInput: byId('capacity-input'),
   presenceSummary: byId('presence-summary'),
+  presenceNotice: byId('presence-notice'),
+  followScheduleInput: byId('follow-schedule-input'),
+  offerSoundInput: byId('offer-sound-input'),
+  offerList: byId('offer-list'),
+  noOffers: byId('no-offers'),
+  offerNote: byId('offer-note'),
+  offerTemplate: byId('offer-template'),
   noConversations: byId('no-conversations'),
   conversationList: byId('conversation-list'),
   conversationArea: byId('conversation-area'),
@@ -67,8 +88,15 @@ const state = {
   languages: new Map(), // tag -> { tag, autonym, dir }
   municipalities: new Map(), // code -> name
   maxTextBytes: 4000,
-  presence: null, // { status, capacity, active } as the server last said
+  presence: null, // { status, capacity, active, follow_schedule, reason } as the server last said
+  offers: new Map(), // conversation id -> see onOffer()
+  offerNoteKey: null, // the note under the offers ("you missed an offer"), if any
+  countdownTimer: null,
   conversations: new Map(), // conversation id -> see addConversation()
+  connectionCount: 0, // welcomes received; conversations remember the last one that knew them
+  reannounceTimer: null,
+  reconnectTimer: null,
+  reconnectAttempt: 0,
   selectedId: null,
   pendingMessages: new Map(), // message id -> { conversation, item }, until `accepted`
   panelCounter: 0,
@@ -131,6 +159,8 @@ function renderDynamicTexts() {
   if (state.error) showError(state.error.key, state.error.params);
   renderSignedInAs();
   renderPresence();
+  for (const offer of state.offers.values()) renderOffer(offer);
+  renderOfferNote();
   for (const conversation of state.conversations.values()) renderConversationLabels(conversation);
   for (const item of document.querySelectorAll('.message[data-state]')) {
     setDeliveryState(item, item.dataset.state, state.catalogue);
@@ -147,23 +177,6 @@ function renderSignedInAs() {
 }
 
 // ---- Signing in and out ----
-
-async function fetchJson(url, options = {}) {
-  const response = await fetch(url, {
-    credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    ...options,
-  });
-  let body = null;
-  if (response.status !== 204) {
-    try {
-      body = await response.json();
-    } catch {
-      body = null;
-    }
-  }
-  return { status: response.status, body };
-}
 
 async function checkSession() {
   try {
@@ -187,35 +200,10 @@ function showSignIn() {
 
 async function signIn(event) {
   event.preventDefault();
-  clearError();
-  const login = elements.loginInput.value.trim();
-  const password = elements.passwordInput.value;
-  if (login === '' || password === '') {
-    showError('sign_in.missing');
-    (login === '' ? elements.loginInput : elements.passwordInput).focus();
-    return;
-  }
-  elements.signInButton.disabled = true;
-  try {
-    const { status, body } = await fetchJson('/api/sign-in', {
-      method: 'POST',
-      body: JSON.stringify({ login, password }),
-    });
-    if (status === 200) {
-      elements.passwordInput.value = '';
-      state.advisor = body?.advisor ?? null;
-      connect();
-    } else if (status === 401) {
-      showError('sign_in.wrong');
-      elements.passwordInput.select();
-      elements.passwordInput.focus();
-    } else {
-      showError('sign_in.failed');
-    }
-  } catch {
-    showError('sign_in.failed');
-  } finally {
-    elements.signInButton.disabled = false;
+  const account = await submitSignIn(elements, { showError, clearError });
+  if (account) {
+    state.advisor = account;
+    connect();
   }
 }
 
@@ -226,7 +214,9 @@ async function signOut() {
   } catch {
     // The session ends on the server when it expires; the page forgets it now anyway.
   }
+  cancelReconnect();
   forgetConversations();
+  forgetOffers();
   state.presence = null;
   clearError();
   showSignIn();
@@ -236,8 +226,23 @@ async function signOut() {
 
 function connect() {
   state.sessionReplaced = false;
-  showScreen('loading');
+  clearTimeout(state.reconnectTimer);
+  state.reconnectTimer = null;
+  if (elements.screens.disconnected.hidden) showScreen('loading');
   connection.connect();
+}
+
+function scheduleReconnect() {
+  clearTimeout(state.reconnectTimer);
+  const delay = RECONNECT_DELAYS_MS[Math.min(state.reconnectAttempt, RECONNECT_DELAYS_MS.length - 1)];
+  state.reconnectAttempt += 1;
+  state.reconnectTimer = setTimeout(connect, delay);
+}
+
+function cancelReconnect() {
+  clearTimeout(state.reconnectTimer);
+  state.reconnectTimer = null;
+  state.reconnectAttempt = 0;
 }
 
 function onWelcome(message) {
@@ -247,37 +252,67 @@ function onWelcome(message) {
   state.maxTextBytes = message.limits?.max_text_bytes ?? state.maxTextBytes;
   if (message.limits?.max_capacity) elements.capacityInput.max = message.limits.max_capacity;
   if (message.advisor) state.advisor = { ...state.advisor, ...message.advisor };
+  cancelReconnect();
   clearError();
   showScreen('desk');
   renderSignedInAs();
-  // Every connection starts away (PROTOCOL.md). The capacity is unknown until the server's
-  // first `presence`; until then a change of status leaves the capacity out ("unchanged").
+  // Every connection starts away (PROTOCOL.md) unless it came back within the grace period;
+  // the server's `presence` right after `welcome` says which. Until then a change of status
+  // leaves the capacity and the schedule choice out ("unchanged").
   state.presence = { status: 'away', capacity: null, active: 0 };
+  elements.presenceNotice.hidden = true;
   elements.capacityInput.value = '';
   renderPresence();
+  renderOffersState();
+  // Conversations kept open for us while we were away are announced again right after this;
+  // the ones that are not were ended by the server in the meantime.
+  state.connectionCount += 1;
+  clearTimeout(state.reannounceTimer);
+  state.reannounceTimer = setTimeout(endConversationsNotReannounced, REANNOUNCE_WAIT_MS);
+}
+
+function endConversationsNotReannounced() {
+  for (const conversation of state.conversations.values()) {
+    if (!conversation.ended && conversation.connection < state.connectionCount) {
+      finishConversation(conversation, 'advisor_disconnected');
+    }
+  }
 }
 
 function onClose({ code, wasOpen, onPurpose }) {
+  clearTimeout(state.reannounceTimer);
+  // Offers die with the connection; messages on their way may or may not have arrived.
+  forgetOffers();
+  for (const [id, pending] of state.pendingMessages) {
+    setDeliveryState(pending.item, 'not_sent', state.catalogue);
+    state.pendingMessages.delete(id);
+  }
   if (onPurpose) return;
-  // The server ends a conversation whose advisor is gone; show that where it happened.
-  for (const conversation of state.conversations.values()) {
-    finishConversation(conversation, 'advisor_disconnected');
+  if (state.sessionReplaced || code === 1008) {
+    // Another window has the desk now; this one must not take it back.
+    for (const conversation of state.conversations.values()) {
+      finishConversation(conversation, 'advisor_disconnected');
+    }
+    showDisconnected('error.session_replaced');
+    return;
   }
   if (!wasOpen) {
     // Refused before opening: most likely the session has expired (HTTP 401).
     checkSessionAfterRefusal();
     return;
   }
-  let key = 'connection.lost';
-  if (state.sessionReplaced || code === 1008) key = 'error.session_replaced';
-  else if (code === 1001) key = 'connection.server_closing';
-  showDisconnected(key);
+  // The server keeps our conversations for a grace period: reconnect on our own, and the
+  // conversations come back (or are ended, if we were away too long).
+  showDisconnected(code === 1001 ? 'connection.server_closing' : 'connection.reconnecting');
+  scheduleReconnect();
 }
 
 async function checkSessionAfterRefusal() {
   try {
     const { status } = await fetchJson('/api/session');
     if (status === 401) {
+      cancelReconnect();
+      forgetConversations();
       showSignIn();
       showError('sign_in.expired');
       return;
@@ -285,7 +320,8 @@ async function checkSessionAfterRefusal() {
   } catch {
     // fall through: the server cannot be reached
   }
-  showDisconnected('connection.lost');
+  showDisconnected('connection.reconnecting');
+  scheduleReconnect();
 }
 
 // ---- Presence ----
@@ -294,9 +330,14 @@ function selectedPresenceStatus() {
   return elements.presenceRadios.find((radio) => radio.checked)?.value ?? 'away';
 }
 
-function sendPresence() {
+function sendPresence(event) {
   clearError();
+  clearOfferNote();
   const message = { type: 'presence', id: connection.nextId('p'), status: selectedPresenceStatus() };
+  // Only a change of the checkbox sends the schedule choice; otherwise it stays as it is.
+  if (event?.target === elements.followScheduleInput) {
+    message.follow_schedule = elements.followScheduleInput.checked;
+  }
   const capacityText = elements.capacityInput.value.trim();
   if (capacityText !== '') {
     const capacity = Number(capacityText);
@@ -316,27 +357,32 @@ function onPresence(message) {
     status: message.status,
     capacity: message.capacity,
     active: message.active ?? 0,
+    follow_schedule: message.follow_schedule,
+    reason: message.reason,
   };
   renderPresence();
-}
-
-// Open conversations as this page knows them. Every conversation of the advisor lives on this
-// one connection, and PROTOCOL.md does not promise a `presence` after each start and end, so
-// the local count stays current where the server's `active` may lag.
-function openConversationCount() {
-  let open = 0;
-  for (const conversation of state.conversations.values()) if (!conversation.ended) open += 1;
-  return open;
+  if (message.reason === 'missed_offers') {
+    announce(state.catalogue.t('presence.missed_offers'));
+  }
 }
 
 function renderPresence() {
   const { presence, catalogue } = state;
   if (!presence) {
     elements.presenceSummary.textContent = '';
+    elements.presenceNotice.hidden = true;
     return;
   }
-  const active = openConversationCount();
+  // The server counts conversations and offers that hold a place (PROTOCOL.md: show what it
+  // says rather than counting locally).
+  const { active } = presence;
   for (const radio of elements.presenceRadios) radio.checked = radio.value === presence.status;
+  if (typeof presence.follow_schedule === 'boolean') {
+    elements.followScheduleInput.checked = presence.follow_schedule;
+  }
+  // "Set away after missing offers" stays until the advisor is available again.
+  if (presence.reason === 'missed_offers') elements.presenceNotice.hidden = false;
+  if (presence.status === 'available') elements.presenceNotice.hidden = true;
   // Do not overwrite a number the advisor is typing right now.
   if (presence.capacity != null && document.activeElement !== elements.capacityInput) {
     elements.capacityInput.value = String(presence.capacity);
@@ -385,12 +431,209 @@ function tierLabel(tier) {
   return tierKeys[tier] ? state.catalogue.t(tierKeys[tier]) : tier ?? '';
 }
 
+// ---- Offers ----
+
+function onOffer(message) {
+  if (state.offers.has(message.conversation) || state.conversations.has(message.conversation)) return;
+  const now = Date.now();
+  let remaining = Date.parse(message.expires_at) - now;
+  if (!Number.isFinite(remaining) || remaining <= 0 || remaining > MAX_OFFER_MS) {
+    remaining = DEFAULT_OFFER_MS;
+  }
+  state.panelCounter += 1;
+  const card = elements.offerTemplate.content.firstElementChild.cloneNode(true);
+  card.dataset.conversation = message.conversation;
+  const heading = card.querySelector('.offer-language');
+  heading.id = `offer-heading-${state.panelCounter}`;
+  const offer = {
+    id: message.conversation,
+    language: message.language,
+    home: message.home ?? 'unknown',
+    tier: message.tier,
+    startedAt: now,
+    deadline: now + remaining,
+    answered: false,
+    card,
+  };
+  for (const button of card.querySelectorAll('button')) {
+    button.setAttribute('aria-describedby', heading.id);
+  }
+  card.querySelector('[data-testid="accept-button"]')
+    .addEventListener('click', () => answerOffer(offer, 'accept'));
+  card.querySelector('[data-testid="decline-button"]')
+    .addEventListener('click', () => answerOffer(offer, 'decline'));
+  state.catalogue.apply(card);
+  state.offers.set(offer.id, offer);
+  renderOffer(offer);
+  elements.offerList.append(card);
+  renderOffersState();
+  announce(state.catalogue.t('offers.new', {
+    language: languageLabel(offer.language),
+    home: homeLabel(offer.home),
+    seconds: Math.ceil(remaining / 1000),
+  }));
+  beep();
+}
+
+function renderOffer(offer) {
+  const { card } = offer;
+  card.querySelector('.offer-language').replaceChildren(languageNode(offer.language));
+  card.querySelector('[data-testid="offer-home"]').textContent = homeLabel(offer.home);
+  const tierElement = card.querySelector('[data-testid="offer-tier"]');
+  tierElement.textContent = tierLabel(offer.tier);
+  tierElement.dataset.tier = offer.tier ?? '';
+  renderCountdown(offer, Date.now());
+}
+
+function renderCountdown(offer, now) {
+  const remainingMs = Math.max(0, offer.deadline - now);
+  const seconds = Math.ceil(remainingMs / 1000);
+  const countdown = offer.card.querySelector('[data-testid="offer-countdown"]');
+  if (countdown.dataset.seconds !== String(seconds)) {
+    countdown.dataset.seconds = String(seconds);
+    countdown.textContent = seconds > 0
+      ? state.catalogue.t('offers.countdown', { seconds })
+      : state.catalogue.t('offers.expired');
+  }
+  const total = offer.deadline - offer.startedAt;
+  offer.card.querySelector('progress').value = total > 0 ? remainingMs / total : 0;
+  offer.card.classList.toggle('offer-urgent', seconds <= 5);
+}
+
+// One timer for all countdowns, running only while there are offers.
+function renderOffersState() {
+  const count = state.offers.size;
+  elements.noOffers.hidden = count > 0;
+  elements.offerList.hidden = count === 0;
+  if (count > 0 && state.countdownTimer === null) {
+    state.countdownTimer = setInterval(() => {
+      const now = Date.now();
+      for (const offer of state.offers.values()) renderCountdown(offer, now);
+    }, COUNTDOWN_INTERVAL_MS);
+  } else if (count === 0 && state.countdownTimer !== null) {
+    clearInterval(state.countdownTimer);
+    state.countdownTimer = null;
+  }
+  updateDocumentTitle();
+}
+
+function answerOffer(offer, type) {
+  if (offer.answered) return;
+  clearError();
+  const id = connection.nextId(type === 'accept' ? 'a' : 'd');
+  if (!connection.send({ type, id, conversation: offer.id })) {
+    showError('connection.lost');
+    return;
+  }
+  offer.answered = type;
+  offer.answerId = id;
+  clearOfferNote(); // the advisor is at the desk again
+  for (const button of offer.card.querySelectorAll('button')) button.disabled = true;
+}
+
+function removeOffer(id) {
+  const offer = state.offers.get(id);
+  if (!offer) return null;
+  const hadFocus = offer.card.contains(document.activeElement);
+  offer.card.remove();
+  state.offers.delete(id);
+  renderOffersState();
+  if (hadFocus) {
+    const next = elements.offerList.querySelector('[data-testid="accept-button"]:not(:disabled)');
+    if (next) next.focus();
+  }
+  return { ...offer, hadFocus };
+}
+
+const withdrawnNoteKeys = {
+  timeout: 'offers.missed',
+  client_left: 'offers.client_left',
+};
+
+function onOfferWithdrawn(message) {
+  const offer = removeOffer(message.conversation);
+  if (!offer) return;
+  const key = withdrawnNoteKeys[message.reason];
+  if (key) {
+    state.offerNoteKey = key;
+    renderOfferNote();
+    announce(state.catalogue.t(key));
+  }
+}
+
+function clearOfferNote() {
+  state.offerNoteKey = null;
+  renderOfferNote();
+}
+
+function renderOfferNote() {
+  elements.offerNote.hidden = state.offerNoteKey === null;
+  elements.offerNote.textContent = state.offerNoteKey ? state.catalogue.t(state.offerNoteKey) : '';
+  elements.offerNote.dataset.note = state.offerNoteKey ?? '';
+}
+
+function forgetOffers() {
+  for (const offer of state.offers.values()) offer.card.remove();
+  state.offers.clear();
+  renderOffersState();
+}
+
+// ---- A short two-tone beep for a new offer, made in the page (no audio file) ----
+
+let audioContext = null;
+
+// Browsers let a page make sound only after the person has interacted with it; every click
+// or key press (signing in, choosing "Available") makes sure the audio context may run.
+function unlockAudio() {
+  if (!audioContext) {
+    const AudioContextClass = window.AudioContext ?? window.webkitAudioContext;
+    if (!AudioContextClass) return;
+    audioContext = new AudioContextClass();
+  }
+  if (audioContext.state === 'suspended') audioContext.resume().catch(() => {});
+}
+
+function beep() {
+  if (!elements.offerSoundInput.checked || !audioContext || audioContext.state !== 'running') return;
+  const start = audioContext.currentTime;
+  for (const [offset, frequency] of [[0, 660], [0.18, 880]]) {
+    const oscillator = audioContext.createOscillator();
+    const gain = audioContext.createGain();
+    oscillator.type = 'sine';
+    oscillator.frequency.value = frequency;
+    gain.gain.setValueAtTime(0.0001, start + offset);
+    gain.gain.exponentialRampToValueAtTime(0.25, start + offset + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, start + offset + 0.16);
+    oscillator.connect(gain).connect(audioContext.destination);
+    oscillator.start(start + offset);
+    oscillator.stop(start + offset + 0.18);
+  }
+}
+
+// ---- Conversations ----
+
 function onConversationStarted(message) {
-  if (state.conversations.has(message.conversation)) return;
+  const known = state.conversations.get(message.conversation);
+  if (known) {
+    // Announced again after a reconnection within the grace period: still open.
+    known.connection = state.connectionCount;
+    return;
+  }
+  const offer = removeOffer(message.conversation);
   const conversation = addConversation(message);
   const label = state.catalogue.t('conversations.new', { language: languageLabel(message.language) });
   announce(label);
-  if (state.selectedId === null) selectConversation(conversation.id, { moveFocus: false });
+  // The advisor has just pressed Accept here (the disabled button has dropped the focus): take
+  // the focus to the new conversation, unless they have already gone on elsewhere. A
+  // conversation already open on screen stays open; the new one waits in the list.
+  const focusFree = offer?.hadFocus || document.activeElement === document.body ||
+    document.activeElement === null;
+  const moveFocus = offer?.answered === 'accept' && focusFree;
+  if (state.selectedId === null) {
+    selectConversation(conversation.id, { moveFocus });
+  } else if (moveFocus) {
+    conversation.listItem.querySelector('button').focus();
+  }
   updateDocumentTitle();
   renderPresence();
 }
@@ -404,6 +647,7 @@ function addConversation(message) {
     tier: message.tier,
     unread: 0,
     ended: false,
+    connection: state.connectionCount,
     lastSeenSeq: 0,
     panel: null,
     listItem: null,
@@ -556,8 +800,12 @@ function updateDocumentTitle() {
   if (!state.catalogue) return;
   let unread = 0;
   for (const conversation of state.conversations.values()) unread += conversation.unread;
-  const title = state.catalogue.t('page.title');
-  document.title = unread > 0 ? `(${unread}) ${title}` : title;
+  let title = state.catalogue.t('page.title');
+  if (unread > 0) title = `(${unread}) ${title}`;
+  if (state.offers.size > 0) {
+    title = `${state.catalogue.t('offers.title_badge', { count: state.offers.size })} – ${title}`;
+  }
+  document.title = title;
 }
 
 function sendMessage(conversation) {
@@ -657,6 +905,16 @@ function onConversationEnded(message) {
 
 function onError(message) {
   if (message.code === 'session_replaced') state.sessionReplaced = true;
+  if (message.code === 'no_such_offer') {
+    // Answered too late: the offer has gone (offer_withdrawn may be on its way).
+    for (const offer of state.offers.values()) {
+      if (offer.answerId === message.ref) removeOffer(offer.id);
+    }
+  }
+  if (message.code === 'not_in_conversation') {
+    const pending = state.pendingMessages.get(message.ref);
+    if (pending) finishConversation(pending.conversation, 'generic');
+  }
   const key = errorMessageKeys[message.code];
   if (key) showError(key);
   else showError('error.generic', { reason: message.reason ?? message.code });
@@ -686,10 +944,15 @@ function bindEvents() {
   });
   for (const radio of elements.presenceRadios) radio.addEventListener('change', sendPresence);
   elements.capacityInput.addEventListener('change', sendPresence);
+  elements.followScheduleInput.addEventListener('change', sendPresence);
+  document.addEventListener('pointerdown', unlockAudio);
+  document.addEventListener('keydown', unlockAudio);
 
   connection
     .on('welcome', onWelcome)
     .on('presence', onPresence)
+    .on('offer', onOffer)
+    .on('offer_withdrawn', onOfferWithdrawn)
     .on('conversation_started', onConversationStarted)
     .on('message', onMessage)
     .on('accepted', onAccepted)

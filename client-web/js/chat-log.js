@@ -1,10 +1,11 @@
 // Chat log rendering shared by the client page and the advisor desk. Both catalogues define
-// the keys used here: chat.sending, chat.delivered, chat.not_sent.
+// the keys used here: chat.sending, chat.delivered, chat.not_sent, chat.not_sent_yet.
 
 const deliveryStateKeys = {
   sending: 'chat.sending',
   delivered: 'chat.delivered',
   not_sent: 'chat.not_sent',
+  waiting: 'chat.not_sent_yet', // kept by the page, to be sent again later
 };
 
 export function formatTime(date, locale) {

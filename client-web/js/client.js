@@ -1,5 +1,7 @@
-// The anonymous client's page: choose a language (and optionally a home municipality), wait
-// for an advisor who speaks it, chat, end. Nothing that identifies the person is asked or kept.
+// The anonymous client's page: choose a language (and optionally a home municipality and other
+// languages the person can use), wait for an advisor who speaks it, chat, end. While waiting the
+// page shows the queue position and estimated wait and, when nobody can serve the language, the
+// honest alternatives. Nothing that identifies the person is asked or kept.
 
 import { Connection } from './connection.js';
 import {
@@ -8,6 +10,7 @@ import {
 import {
   appendToLog, createMessageItem, createSystemNote, setDeliveryState, utf8Length,
 } from './chat-log.js';
+import { formatDateTime, formatDuration } from './format.js';
 
 const CATALOGUE_DIRECTORY = 'i18n';
 
@@ -22,6 +25,14 @@ const errorMessageKeys = {
   message_too_long: 'error.message_too_long',
   server_busy: 'error.server_busy',
 };
+
+// Errors that are part of the normal flow and handled where they happen, without an alert:
+// a message refused while the advisor reconnects is kept and resent; a cancel that came too
+// late (the request had just closed or started a conversation) needs nothing.
+const quietErrorCodes = new Set(['advisor_unavailable', 'unknown_request']);
+
+// Estimates under this are shown as "less than a minute".
+const SOON_SECONDS = 60;
 
 const endedMessageKeys = {
   client: 'ended.by_you',
@@ -46,10 +57,22 @@ const elements = {
   languageList: byId('language-list'),
   requestForm: byId('request-form'),
   homeSelect: byId('home-select'),
+  alsoSpeaks: byId('also-speaks'),
+  alsoSpeaksList: byId('also-speaks-list'),
+  requeuedNotice: byId('requeued-notice'),
+  waitingLanguage: byId('waiting-language'),
   queuePosition: byId('queue-position'),
+  queueEstimate: byId('queue-estimate'),
   queueNobody: byId('queue-nobody'),
+  alternativesPanel: byId('alternatives-panel'),
+  alternativesReason: byId('alternatives-reason'),
+  alternativesNext: byId('alternatives-next'),
+  alternativesIntro: byId('alternatives-intro'),
+  alternativesList: byId('alternatives-list'),
+  keepWaitingButton: byId('keep-waiting-button'),
   stopWaitingButton: byId('stop-waiting-button'),
   advisorInfo: byId('advisor-info'),
+  advisorConnectionNotice: byId('advisor-connection-notice'),
   chatLog: byId('chat-log'),
   messageForm: byId('message-form'),
   messageInput: byId('message-input'),
@@ -66,9 +89,18 @@ const state = {
   maxTextBytes: 4000,
   chosenLanguage: null, // { tag, autonym, dir } from welcome
   requestId: null,
-  conversation: null, // { id, ended }
+  request: null, // the last `request` sent: { language, home, also_speaks }
+  cancelId: null, // id of a `cancel` sent and not yet answered
+  switchTo: null, // language tag to request once the current request is closed
+  lastQueued: null, // the last `queued` for the current request, redrawn on a language change
+  alternatives: null, // the last `alternatives` for the current request
+  dismissedAlternatives: new Set(), // reasons the person answered with "Keep waiting"
+  conversation: null, // { id, ended, advisorReconnecting }
   lastSeenSeq: 0,
   pendingMessages: new Map(), // message id -> its <li>, until `accepted`
+  // Messages the server refused while the advisor was reconnecting, in the order written:
+  // message id -> { text, item }. Sent again, with the same id, when the advisor is back.
+  heldMessages: new Map(),
 };
 
 const connection = new Connection('/ws/client');
@@ -109,6 +141,8 @@ async function useInterfaceLanguage(tag) {
   state.catalogue = catalogue;
   setDocumentLanguage(catalogue.tag, directionFor(catalogue.tag));
   catalogue.apply(document);
+  renderQueued();
+  renderAlternatives();
 }
 
 // ---- Choosing a language and a home municipality ----
@@ -130,6 +164,38 @@ function renderLanguages() {
     return item;
   });
   elements.languageList.replaceChildren(...buttons);
+  renderAlsoSpeaks();
+}
+
+// "Other languages I can use": one checkbox per language, named by its autonym. The chosen
+// language itself is left out of the choice (it is asked for anyway).
+function renderAlsoSpeaks() {
+  const checked = new Set(selectedAlsoSpeaks());
+  const items = state.languages.map((language) => {
+    const item = document.createElement('li');
+    item.hidden = language.tag === state.chosenLanguage?.tag;
+    const label = document.createElement('label');
+    label.className = 'choice';
+    const checkbox = document.createElement('input');
+    checkbox.type = 'checkbox';
+    checkbox.value = language.tag;
+    checkbox.checked = checked.has(language.tag);
+    checkbox.dataset.testid = `also-speaks-${language.tag}`;
+    const name = document.createElement('span');
+    name.lang = language.tag;
+    name.dir = language.dir;
+    name.textContent = language.autonym;
+    label.append(checkbox, name);
+    item.append(label);
+    return item;
+  });
+  elements.alsoSpeaksList.replaceChildren(...items);
+}
+
+function selectedAlsoSpeaks() {
+  return [...elements.alsoSpeaksList.querySelectorAll('input:checked')]
+    .map((checkbox) => checkbox.value)
+    .filter((tag) => tag !== state.chosenLanguage?.tag);
 }
 
 function renderMunicipalities() {
@@ -157,6 +223,9 @@ async function chooseLanguage(language) {
   for (const button of elements.languageList.querySelectorAll('button')) {
     button.setAttribute('aria-pressed', String(button.dataset.language === language.tag));
   }
+  for (const checkbox of elements.alsoSpeaksList.querySelectorAll('input')) {
+    checkbox.closest('li').hidden = checkbox.value === language.tag;
+  }
   clearError();
   await useInterfaceLanguage(language.tag);
   // The rest of the form is now in the person's language; take them there (on a phone it
@@ -172,24 +241,95 @@ function sendRequest(event) {
     elements.languageList.querySelector('button')?.focus();
     return;
   }
-  state.requestId = connection.nextId('r');
-  const request = { type: 'request', id: state.requestId, language: state.chosenLanguage.tag };
+  const request = { language: state.chosenLanguage.tag, also_speaks: selectedAlsoSpeaks() };
   // Leaving `home` out means unknown, so "I'd rather not say" sends nothing at all.
   if (elements.homeSelect.value !== 'unknown') request.home = elements.homeSelect.value;
-  if (!connection.send(request)) {
+  if (!requestAdvisor(request)) {
     showError('connection.lost');
     return;
   }
-  state.catalogue.fill(elements.queuePosition, 'waiting.asking');
-  elements.queueNobody.hidden = true;
   showScreen('waiting');
   elements.stopWaitingButton.focus();
 }
 
+// Sends a `request` and resets the waiting screen for it. Returns false when it did not leave.
+function requestAdvisor({ language, home, also_speaks: alsoSpeaks }) {
+  const id = connection.nextId('r');
+  const message = { type: 'request', id, language };
+  if (home) message.home = home;
+  if (alsoSpeaks.length > 0) message.also_speaks = alsoSpeaks;
+  if (!connection.send(message)) return false;
+  state.requestId = id;
+  state.request = { language, home, also_speaks: alsoSpeaks };
+  state.cancelId = null;
+  state.switchTo = null;
+  state.lastQueued = null;
+  state.alternatives = null;
+  state.dismissedAlternatives.clear();
+  state.catalogue.fill(elements.waitingLanguage, 'waiting.language', { language: autonymNode(language) });
+  elements.waitingLanguage.dataset.language = language;
+  state.catalogue.fill(elements.queuePosition, 'waiting.asking');
+  elements.queuePosition.removeAttribute('data-position');
+  elements.queueEstimate.replaceChildren();
+  elements.queueEstimate.removeAttribute('data-seconds');
+  elements.queueNobody.hidden = true;
+  elements.alternativesPanel.hidden = true;
+  elements.stopWaitingButton.disabled = false;
+  return true;
+}
+
 // ---- Waiting ----
+
+function languageByTag(tag) {
+  return state.languages.find((language) => language.tag === tag) ??
+    { tag, autonym: tag, dir: directionOf(tag) };
+}
+
+// A language's autonym as a node in its own language and direction, for use in a sentence.
+function autonymNode(tag) {
+  const language = languageByTag(tag);
+  const node = document.createElement('bdi');
+  node.lang = language.tag;
+  node.dir = language.dir;
+  node.textContent = language.autonym;
+  return node;
+}
+
+// "about 9 minutes" in the interface language, or null when the estimate is absent.
+function estimateKey(seconds, keys) {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+    return { key: keys.unknown, params: {} };
+  }
+  if (seconds < SOON_SECONDS) return { key: keys.soon, params: {} };
+  return { key: keys.estimate, params: { duration: formatDuration(seconds, state.catalogue.tag) } };
+}
 
 function onQueued(message) {
   if (message.request !== state.requestId) return;
+  // The advisor's connection was lost for good: the server ended the conversation and put the
+  // person back at the head of the queue with the same request. Say so on the waiting screen.
+  if (state.conversation) {
+    finishConversation('advisor_disconnected');
+    leaveConversation();
+    elements.requeuedNotice.hidden = false;
+    elements.alternativesPanel.hidden = true;
+    elements.stopWaitingButton.disabled = false;
+    showScreen('waiting');
+    announce(state.catalogue.t('waiting.requeued'));
+    elements.stopWaitingButton.focus();
+  }
+  state.lastQueued = message;
+  renderQueued();
+  // Someone now speaks the language: "nobody is online" would no longer be true.
+  if (message.advisors_signed_in > 0 && state.alternatives?.reason === 'nobody_signed_in') {
+    elements.alternativesPanel.hidden = true;
+    renderQueued();
+  }
+}
+
+function renderQueued() {
+  const message = state.lastQueued;
+  if (!message) return;
   const { catalogue } = state;
   if (message.position <= 1) {
     catalogue.fill(elements.queuePosition, 'waiting.position_next');
@@ -197,11 +337,22 @@ function onQueued(message) {
     catalogue.fill(elements.queuePosition, 'waiting.position', { position: message.position });
   }
   elements.queuePosition.dataset.position = String(message.position);
+  const estimate = estimateKey(message.estimated_wait_seconds, {
+    estimate: 'waiting.estimate', soon: 'waiting.estimate_soon', unknown: 'waiting.estimate_unknown',
+  });
+  catalogue.fill(elements.queueEstimate, estimate.key, estimate.params);
+  if (message.estimated_wait_seconds === undefined) {
+    elements.queueEstimate.removeAttribute('data-seconds');
+  } else {
+    elements.queueEstimate.dataset.seconds = String(message.estimated_wait_seconds);
+  }
   // Say honestly that nobody speaking the language is working now, rather than letting the
-  // person wait without knowing.
-  if (message.advisors_signed_in === 0) {
+  // person wait without knowing. The alternatives panel says the same when it is shown.
+  const panelSaysIt = !elements.alternativesPanel.hidden &&
+    state.alternatives?.reason === 'nobody_signed_in';
+  if (message.advisors_signed_in === 0 && !panelSaysIt) {
     catalogue.fill(elements.queueNobody, 'waiting.nobody', {
-      language: state.chosenLanguage?.autonym ?? message.language,
+      language: autonymNode(message.language),
     });
     elements.queueNobody.hidden = false;
   } else {
@@ -209,19 +360,171 @@ function onQueued(message) {
   }
 }
 
+// ---- Alternatives: nobody can serve the language now, or the wait has been long ----
+
+function onAlternatives(message) {
+  if (message.request !== state.requestId || state.conversation) return;
+  const reasonChanged = state.alternatives?.reason !== message.reason;
+  state.alternatives = message;
+  renderAlternatives();
+  // "Keep waiting" hides the panel until something new is to be said.
+  if (state.dismissedAlternatives.has(message.reason)) return;
+  const wasHidden = elements.alternativesPanel.hidden;
+  elements.alternativesPanel.hidden = false;
+  renderQueued();
+  if (wasHidden || reasonChanged) announce(elements.alternativesReason.textContent);
+}
+
+function renderAlternatives() {
+  const message = state.alternatives;
+  if (!message) return;
+  const { catalogue } = state;
+  const language = () => autonymNode(message.language);
+  const reasonKey = message.reason === 'long_wait'
+    ? 'alternatives.long_wait' : 'alternatives.nobody_signed_in';
+  catalogue.fill(elements.alternativesReason, reasonKey, { language: language() });
+  elements.alternativesReason.dataset.reason = message.reason ?? '';
+
+  const next = message.next_staffed;
+  const nextAt = next?.at ? new Date(next.at) : null;
+  const hasNext = nextAt !== null && !Number.isNaN(nextAt.getTime());
+  if (hasNext) {
+    const time = document.createElement('time');
+    time.dateTime = nextAt.toISOString();
+    time.textContent = formatDateTime(nextAt, catalogue.tag);
+    catalogue.fill(elements.alternativesNext, 'alternatives.next_staffed', {
+      language: language(),
+      time,
+      point: next.point_name ?? next.point ?? '',
+    });
+    elements.alternativesNext.dataset.at = next.at;
+  } else {
+    catalogue.fill(elements.alternativesNext, 'alternatives.next_unknown', { language: language() });
+    elements.alternativesNext.removeAttribute('data-at');
+  }
+  // After a long wait the language is staffed, only busy: "we do not know when" would mislead.
+  elements.alternativesNext.hidden = !hasNext && message.reason === 'long_wait';
+
+  const others = (message.other_languages ?? [])
+    .filter((other) => other && typeof other.language === 'string');
+  catalogue.fill(elements.alternativesIntro,
+    others.length > 0 ? 'alternatives.other_intro' : 'alternatives.none_other');
+  const items = others.map((other) => {
+    const item = document.createElement('li');
+    item.className = 'alternative';
+    item.dataset.testid = 'alternative';
+    item.dataset.language = other.language;
+    const name = document.createElement('p');
+    name.className = 'alternative-name';
+    name.append(autonymNode(other.language));
+    const wait = document.createElement('p');
+    wait.className = 'alternative-wait';
+    wait.dataset.testid = 'alternative-wait';
+    if (other.advisors_signed_in === 0) {
+      catalogue.fill(wait, 'alternatives.wait_nobody');
+    } else {
+      const estimate = estimateKey(other.estimated_wait_seconds, {
+        estimate: 'alternatives.wait_estimate',
+        soon: 'alternatives.wait_soon',
+        unknown: 'alternatives.wait_unknown',
+      });
+      catalogue.fill(wait, estimate.key, estimate.params);
+    }
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'button button-primary';
+    button.dataset.testid = `use-language-${other.language}`;
+    // A span of its own: the button is a flex box, which would drop the spaces between the
+    // sentence's text and the <bdi> of the language name.
+    const label = document.createElement('span');
+    catalogue.fill(label, 'alternatives.use', { language: autonymNode(other.language) });
+    button.append(label);
+    button.disabled = state.cancelId !== null;
+    button.addEventListener('click', () => switchLanguage(other.language));
+    item.append(name, wait, button);
+    return item;
+  });
+  elements.alternativesList.replaceChildren(...items);
+}
+
+function keepWaiting() {
+  if (state.alternatives) state.dismissedAlternatives.add(state.alternatives.reason);
+  elements.alternativesPanel.hidden = true;
+  renderQueued();
+  elements.stopWaitingButton.focus();
+}
+
+// "Use LANGUAGE instead": leave this queue, then ask again in the other language once the
+// server has closed the first request (one request at a time).
+function switchLanguage(tag) {
+  if (!state.requestId || state.cancelId) return;
+  if (!cancelRequest()) return;
+  state.switchTo = tag;
+}
+
+// Sends `cancel` for the current request; the screen changes on `request_closed`.
+function cancelRequest() {
+  const id = connection.nextId('x');
+  if (!connection.send({ type: 'cancel', id, request: state.requestId })) return false;
+  state.cancelId = id;
+  elements.stopWaitingButton.disabled = true;
+  for (const button of elements.alternativesList.querySelectorAll('button')) button.disabled = true;
+  return true;
+}
+
 function stopWaiting() {
-  // PROTOCOL.md has no "cancel request": leaving the queue means closing the connection.
+  state.switchTo = null;
+  if (state.requestId && cancelRequest()) return;
+  // Not connected (or nothing to cancel): start over on a fresh connection.
   state.requestId = null;
   connection.close();
+}
+
+function onRequestClosed(message) {
+  if (message.request !== state.requestId) return;
+  const switchTo = state.switchTo;
+  const previous = state.request;
+  state.requestId = null;
+  state.cancelId = null;
+  state.switchTo = null;
+  state.alternatives = null;
+  elements.requeuedNotice.hidden = true;
+  if (switchTo && previous) {
+    // The language first asked for is one the person can use too.
+    const alsoSpeaks = [previous.language, ...previous.also_speaks]
+      .filter((tag, index, all) => tag !== switchTo && all.indexOf(tag) === index);
+    state.chosenLanguage = languageByTag(switchTo);
+    if (requestAdvisor({ language: switchTo, home: previous.home, also_speaks: alsoSpeaks })) {
+      announce(state.catalogue.t('alternatives.switched', { language: state.chosenLanguage.autonym }));
+      elements.stopWaitingButton.focus();
+      return;
+    }
+    showError('connection.lost');
+  }
+  backToChoosing();
+}
+
+function backToChoosing() {
+  renderLanguages();
+  elements.stopWaitingButton.disabled = false;
+  showScreen('choose');
+  const chosenButton = elements.languageList.querySelector('[aria-pressed="true"]');
+  (chosenButton ?? elements.languageList.querySelector('button'))?.focus();
 }
 
 // ---- Conversation ----
 
 function onConversationStarted(message) {
   if (message.request !== undefined && message.request !== state.requestId) return;
-  state.conversation = { id: message.conversation, ended: false };
+  state.conversation = { id: message.conversation, ended: false, advisorReconnecting: false };
+  state.cancelId = null;
+  state.switchTo = null;
+  state.alternatives = null;
   state.lastSeenSeq = 0;
   state.pendingMessages.clear();
+  state.heldMessages.clear();
+  elements.requeuedNotice.hidden = true;
+  elements.advisorConnectionNotice.hidden = true;
   elements.chatLog.replaceChildren();
   elements.chatLog.lang = state.chosenLanguage?.tag ?? message.language;
   elements.messageInput.lang = elements.chatLog.lang;
@@ -267,16 +570,52 @@ function sendMessage(event) {
     locale: state.catalogue.tag,
     messageId: id,
   });
-  const sent = connection.send({ type: 'message', id, conversation: state.conversation.id, text });
-  setDeliveryState(item, sent ? 'sending' : 'not_sent', state.catalogue);
-  if (sent) state.pendingMessages.set(id, item);
+  if (state.conversation.advisorReconnecting) {
+    // It would be refused now; keep it and send it when the advisor is back.
+    holdMessage(id, text, item);
+  } else {
+    const sent = connection.send({ type: 'message', id, conversation: state.conversation.id, text });
+    setDeliveryState(item, sent ? 'sending' : 'not_sent', state.catalogue);
+    if (sent) state.pendingMessages.set(id, { text, item });
+  }
   appendToLog(elements.chatLog, item);
   elements.messageInput.value = '';
   elements.messageInput.focus();
 }
 
+function holdMessage(id, text, item) {
+  state.heldMessages.set(id, { text, item });
+  setDeliveryState(item, 'waiting', state.catalogue);
+}
+
+// Sends the held messages again, oldest first, with their own ids (the server stores a repeat
+// only once).
+function resendHeldMessages() {
+  if (!state.conversation || state.conversation.ended) return;
+  for (const [id, { text, item }] of state.heldMessages) {
+    if (!connection.send({ type: 'message', id, conversation: state.conversation.id, text })) break;
+    state.heldMessages.delete(id);
+    state.pendingMessages.set(id, { text, item });
+    setDeliveryState(item, 'sending', state.catalogue);
+  }
+}
+
+function onAdvisorConnection(message) {
+  if (!isCurrentConversation(message) || state.conversation.ended) return;
+  if (message.status === 'reconnecting') {
+    state.conversation.advisorReconnecting = true;
+    elements.advisorConnectionNotice.hidden = false;
+    announce(state.catalogue.t('chat.advisor_reconnecting'));
+  } else if (message.status === 'back') {
+    state.conversation.advisorReconnecting = false;
+    elements.advisorConnectionNotice.hidden = true;
+    announce(state.catalogue.t('chat.advisor_back'));
+    resendHeldMessages();
+  }
+}
+
 function onAccepted(message) {
-  const item = state.pendingMessages.get(message.id);
+  const { item } = state.pendingMessages.get(message.id) ?? {};
   if (!item) return;
   state.pendingMessages.delete(message.id);
   item.dataset.seq = String(message.seq);
@@ -311,10 +650,12 @@ function endConversation() {
 function finishConversation(reason) {
   if (!state.conversation || state.conversation.ended) return;
   state.conversation.ended = true;
-  for (const item of state.pendingMessages.values()) {
+  for (const { item } of [...state.pendingMessages.values(), ...state.heldMessages.values()]) {
     setDeliveryState(item, 'not_sent', state.catalogue);
   }
   state.pendingMessages.clear();
+  state.heldMessages.clear();
+  elements.advisorConnectionNotice.hidden = true;
   const key = endedMessageKeys[reason] ?? 'ended.generic';
   appendToLog(elements.chatLog, createSystemNote(state.catalogue.t(key), 'ended-text'));
   const composerHadFocus = elements.screens.chat.contains(document.activeElement);
@@ -329,20 +670,31 @@ function onConversationEnded(message) {
   finishConversation(message.reason);
 }
 
+// Forgets the conversation on screen (the person is waiting again): on a library kiosk old
+// messages must not stay readable.
+function leaveConversation() {
+  state.conversation = null;
+  state.pendingMessages.clear();
+  state.heldMessages.clear();
+  elements.chatLog.replaceChildren();
+  elements.advisorInfo.replaceChildren();
+  elements.advisorConnectionNotice.hidden = true;
+}
+
 // Back to the first screen with the same language chosen. The old messages are removed from
 // the page: on a library kiosk the next person must not read them.
 function startAgain() {
-  state.conversation = null;
+  leaveConversation();
+  // The next person at a kiosk starts from a clean form.
+  for (const checkbox of elements.alsoSpeaksList.querySelectorAll('input')) checkbox.checked = false;
+  elements.alsoSpeaks.open = false;
   state.requestId = null;
-  state.pendingMessages.clear();
-  elements.chatLog.replaceChildren();
-  elements.advisorInfo.replaceChildren();
+  state.request = null;
+  elements.requeuedNotice.hidden = true;
   elements.messageInput.value = '';
   clearError();
   if (connection.isOpen) {
-    showScreen('choose');
-    const chosenButton = elements.languageList.querySelector('[aria-pressed="true"]');
-    (chosenButton ?? elements.languageList.querySelector('button'))?.focus();
+    backToChoosing();
   } else {
     showScreen('connecting');
     connection.connect();
@@ -367,10 +719,34 @@ function onWelcome(message) {
 }
 
 function onError(message) {
+  if (message.code === 'advisor_unavailable' && state.pendingMessages.has(message.ref)) {
+    // The advisor is reconnecting (the notice may still be on its way): keep the message.
+    const { text, item } = state.pendingMessages.get(message.ref);
+    state.pendingMessages.delete(message.ref);
+    holdMessage(message.ref, text, item);
+    if (state.conversation && !state.conversation.ended) {
+      state.conversation.advisorReconnecting = true;
+      elements.advisorConnectionNotice.hidden = false;
+    }
+    return;
+  }
+  if (message.ref && message.ref === state.cancelId) {
+    // The request was no longer waiting: a conversation has started or the request closed.
+    state.cancelId = null;
+    state.switchTo = null;
+    elements.stopWaitingButton.disabled = false;
+    renderAlternatives();
+    if (!state.conversation && message.code === 'unknown_request') {
+      state.requestId = null;
+      backToChoosing();
+    }
+    if (quietErrorCodes.has(message.code)) return;
+  }
+  if (quietErrorCodes.has(message.code)) return;
   const key = errorMessageKeys[message.code] ?? 'error.generic';
   showError(key);
   if (message.ref && state.pendingMessages.has(message.ref)) {
-    setDeliveryState(state.pendingMessages.get(message.ref), 'not_sent', state.catalogue);
+    setDeliveryState(state.pendingMessages.get(message.ref).item, 'not_sent', state.catalogue);
     state.pendingMessages.delete(message.ref);
   }
   // A refused request: back to choosing, so the person can pick again.
@@ -408,6 +784,7 @@ function onClose({ code, onPurpose }) {
 function bindEvents() {
   elements.requestForm.addEventListener('submit', sendRequest);
   elements.stopWaitingButton.addEventListener('click', stopWaiting);
+  elements.keepWaitingButton.addEventListener('click', keepWaiting);
   elements.messageForm.addEventListener('submit', sendMessage);
   elements.messageInput.addEventListener('keydown', (event) => {
     // Enter sends, Shift+Enter makes a new line. Not while an input method (Chinese, for
@@ -428,7 +805,10 @@ function bindEvents() {
   connection
     .on('welcome', onWelcome)
     .on('queued', onQueued)
+    .on('alternatives', onAlternatives)
+    .on('request_closed', onRequestClosed)
     .on('conversation_started', onConversationStarted)
+    .on('advisor_connection', onAdvisorConnection)
     .on('message', onMessage)
     .on('accepted', onAccepted)
     .on('conversation_ended', onConversationEnded)

@@ -1,240 +1,47 @@
 // End-to-end test of the web client against the real neuvo-server in Debian's Chromium:
-// an advisor signs in and becomes available, an Arabic-speaking client from Espoo is routed
-// to her, they exchange messages, the client ends the conversation.
+// an advisor signs in and becomes available, an Arabic-speaking client from Espoo is offered
+// to her, she accepts, they exchange messages, the client ends the conversation.
 //
 // Environment: NEUVO_SERVER (server binary), NEUVO_SOURCE_DIR (repository root). Without them
 // the paths are found relative to this file. Screenshots go to <repo>/test-artifacts/.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const testDirectory = dirname(fileURLToPath(import.meta.url));
-const sourceDirectory = resolve(process.env.NEUVO_SOURCE_DIR ?? join(testDirectory, '..', '..'));
-const serverBinary = resolve(
-  process.env.NEUVO_SERVER ?? join(sourceDirectory, 'build', 'server', 'app', 'neuvo-server'));
-const webRoot = join(sourceDirectory, 'client-web');
-const artifactsDirectory = join(sourceDirectory, 'test-artifacts');
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  acceptOffer, advisorText as readAdvisorText, assertNoProblems, byTestId, catalogueSentence,
+  clientText,
+  closeBrowser, eventually, expectAttribute, expectText, fetchInsecure, launchBrowser, openPage,
+  screenshot, server, signIn as signInAs, startServer, stopServer, waitForOffer, webRoot,
+  withFailureEvidence,
+} from './harness.mjs';
 
 const ADVISOR_LOGIN = 'aino';
 const ADVISOR_PASSWORD = 'correct horse 1';
-const SERVER_START_TIMEOUT_MS = 20_000;
-const STEP_TIMEOUT_MS = 10_000;
 
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch (error) {
-  throw new Error(`playwright-core is not installed: run "npm ci" in ${testDirectory} (${error})`);
-}
-
-const clientText = (tag) => JSON.parse(readFileSync(join(webRoot, 'i18n', `${tag}.json`), 'utf8'));
-const advisorText = JSON.parse(readFileSync(join(webRoot, 'i18n', 'advisor', 'en.json'), 'utf8'));
+const advisorText = readAdvisorText('en');
 const arabicText = clientText('ar');
 
-// ---- The server ----
-
-const server = {
-  workDirectory: null,
-  process: null,
-  origin: null,
-  stdout: '',
-  stderr: '',
-  exited: false,
-};
-
-function runOrFail(command, args, options = {}) {
-  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 30_000, ...options });
-  if (result.error) throw result.error;
-  if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} exited with ${result.status}\n` +
-      `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
-  }
-  return result;
-}
-
-function writeTestConfig(workDirectory) {
-  const config = JSON.parse(readFileSync(join(sourceDirectory, 'config', 'demo.json'), 'utf8'));
-  // Port 0: the system picks a free port and the server prints it.
-  config.listen = { address: '127.0.0.1', port: 0 };
-  config.tls = {
-    ...config.tls,
-    certificate: join(workDirectory, 'dev-cert.pem'),
-    private_key: join(workDirectory, 'dev-key.pem'),
-  };
-  config.database = join(workDirectory, 'neuvo.db');
-  config.document_root = webRoot;
-  const configPath = join(workDirectory, 'neuvo.json');
-  writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
-  return configPath;
-}
-
-async function startServer() {
-  assert.ok(existsSync(serverBinary), `server binary not found: ${serverBinary} (set NEUVO_SERVER)`);
-  server.workDirectory = mkdtempSync(join(tmpdir(), 'neuvo-browser-'));
-  runOrFail('bash', [join(sourceDirectory, 'scripts', 'dev-cert.sh'), server.workDirectory]);
-  const configPath = writeTestConfig(server.workDirectory);
-  runOrFail(serverBinary, [
-    '--config', configPath, 'admin', 'add', '--login', ADVISOR_LOGIN, '--name', 'Aino',
-    '--point', '091-virka', '--languages', 'fi,ar', '--password-stdin',
-  ], { input: `${ADVISOR_PASSWORD}\n` });
-
-  const child = spawn(serverBinary, ['--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-  server.process = child;
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk) => {
-    server.stderr += chunk;
-  });
-
-  server.origin = await new Promise((resolvePromise, rejectPromise) => {
-    const timer = setTimeout(() => {
-      rejectPromise(new Error(`server did not say "listening on" within ${SERVER_START_TIMEOUT_MS} ms` +
-        `\nstdout:\n${server.stdout}\nstderr:\n${server.stderr}`));
-    }, SERVER_START_TIMEOUT_MS);
-    child.stdout.on('data', (chunk) => {
-      server.stdout += chunk;
-      const match = /listening on https:\/\/127\.0\.0\.1:(\d+)/.exec(server.stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolvePromise(`https://127.0.0.1:${match[1]}`);
-      }
-    });
-    child.on('exit', (code, signal) => {
-      server.exited = true;
-      clearTimeout(timer);
-      rejectPromise(new Error(`server exited early (code ${code}, signal ${signal})` +
-        `\nstdout:\n${server.stdout}\nstderr:\n${server.stderr}`));
-    });
-  });
-}
-
-async function stopServer() {
-  const child = server.process;
-  if (child && !server.exited) {
-    const exited = new Promise((resolvePromise) => child.once('exit', resolvePromise));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  }
-  if (server.workDirectory) rmSync(server.workDirectory, { recursive: true, force: true });
-}
-
-function serverLogTail() {
-  return `\n--- server stderr (tail) ---\n${server.stderr.slice(-4000)}`;
-}
-
-// ---- The browser ----
-
-let browser;
-
-// Every page records what would mean a broken page: script errors, console errors (CSP
-// violations show up there), requests leaving the server's origin, and WebSocket frames.
-async function openPage(name, contextOptions) {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, ...contextOptions });
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  const record = { name, page, context, problems: [], framesSent: [], framesReceived: [] };
-  page.on('pageerror', (error) => record.problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    // Chromium logs every 401 answer as a failed resource; for /api/session and a wrong
-    // password that answer is the expected one, so it is not a problem of the page.
-    if (message.type() === 'error' && !/status of 401/.test(message.text())) {
-      record.problems.push(`console error: ${message.text()}`);
-    }
-  });
-  page.on('request', (request) => {
-    const url = request.url();
-    const sameOrigin = url.startsWith(`${server.origin}/`) ||
-      url.startsWith(server.origin.replace('https:', 'wss:'));
-    if (!sameOrigin && !url.startsWith('data:')) record.problems.push(`external request: ${url}`);
-  });
-  page.on('websocket', (socket) => {
-    socket.on('framesent', ({ payload }) => record.framesSent.push(JSON.parse(payload)));
-    socket.on('framereceived', ({ payload }) => record.framesReceived.push(JSON.parse(payload)));
-  });
-  return record;
-}
-
-async function screenshot(page, name) {
-  mkdirSync(artifactsDirectory, { recursive: true });
-  await page.screenshot({ path: join(artifactsDirectory, `${name}.png`), fullPage: true });
-}
-
-const byTestId = (scope, id) => scope.locator(`[data-testid="${id}"]`);
-
-const sleep = (ms) => new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
-
-// Polls until `read()` satisfies `check`, then returns the value; fails with the last value.
-async function eventually(description, read, check, timeout = STEP_TIMEOUT_MS) {
-  const deadline = Date.now() + timeout;
-  let value;
-  for (;;) {
-    value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) {
-      assert.fail(`${description}: last value ${JSON.stringify(value)}${serverLogTail()}`);
-    }
-    await sleep(50);
-  }
-}
-
-async function expectText(locator, expected, description) {
-  await locator.first().waitFor({ state: 'visible' });
-  const matches = (text) =>
-    (expected instanceof RegExp ? expected.test(text ?? '') : (text ?? '').trim() === expected);
-  return eventually(description ?? `text ${expected}`, () => locator.first().textContent(), matches);
-}
-
-async function expectAttribute(locator, attribute, expected, description) {
-  return eventually(description ?? `${attribute}=${expected}`,
-    () => locator.getAttribute(attribute), (value) => value === expected);
-}
-
-async function signIn(advisor, password) {
-  await byTestId(advisor.page, 'login-input').fill(ADVISOR_LOGIN);
-  await byTestId(advisor.page, 'password-input').fill(password);
-  await byTestId(advisor.page, 'sign-in-button').click();
-}
-
-// Runs a test body; on failure keeps screenshots of every page and shows the server log.
-async function withFailureEvidence(pages, body) {
-  try {
-    await body();
-  } catch (error) {
-    for (const record of pages) {
-      await screenshot(record.page, `failure-${record.name}`).catch(() => {});
-    }
-    error.message += serverLogTail();
-    throw error;
-  }
-}
-
-function assertNoProblems(record) {
-  assert.deepEqual(record.problems, [], `${record.name} page had problems`);
-}
+const signIn = (advisor, password) => signInAs(advisor, ADVISOR_LOGIN, password);
 
 before(async () => {
-  await startServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  await startServer({
+    accounts: [{
+      login: ADVISOR_LOGIN, name: 'Aino', point: '091-virka', languages: ['fi', 'ar'],
+      password: ADVISOR_PASSWORD,
+    }],
   });
+  await launchBrowser();
 });
 
 after(async () => {
-  await browser?.close();
+  await closeBrowser();
   await stopServer();
 });
 
 test('pages are served with the content security policy the client is written for', async () => {
-  for (const path of ['/', '/advisor.html']) {
+  for (const path of ['/', '/advisor.html', '/supervisor.html']) {
     const response = await fetchInsecure(`${server.origin}${path}`);
     const policy = response.headers['content-security-policy'] ?? '';
     assert.match(policy, /script-src 'self'/, `${path} CSP: ${policy}`);
@@ -279,16 +86,35 @@ test('a client is told honestly when nobody speaking the language is signed in',
     await expectAttribute(page.locator('html'), 'lang', 'so');
     await byTestId(page, 'start-button').click();
     await byTestId(page, 'waiting-screen').waitFor();
-    await byTestId(page, 'queue-nobody').waitFor();
+    await expectText(byTestId(page, 'queue-position'),
+      new RegExp(`${somaliText['waiting.position_next']}|1`));
+    // Nobody speaking Somali is signed in: no estimate, and the alternatives say why.
+    await expectText(byTestId(page, 'queue-estimate'), somaliText['waiting.estimate_unknown']);
+    const panel = byTestId(page, 'alternatives-panel');
+    await panel.waitFor();
+    await expectAttribute(byTestId(panel, 'alternatives-reason'), 'data-reason', 'nobody_signed_in');
+    await expectText(byTestId(panel, 'alternatives-reason'), /Soomaali/);
+    assert.ok((await byTestId(panel, 'alternatives-reason').textContent())
+      .startsWith(somaliText['alternatives.nobody_signed_in'].split('{')[0].trim()));
+    // No other languages were given, so there is nothing to switch to.
+    await expectText(byTestId(panel, 'alternatives-intro'), somaliText['alternatives.none_other']);
+    assert.equal(await byTestId(panel, 'alternative').count(), 0);
+    await screenshot(page, 'client-alternatives-nobody');
+    // "Keep waiting" hides the panel; the waiting screen still says nobody is online.
+    await byTestId(page, 'keep-waiting-button').click();
+    assert.equal(await panel.isVisible(), false);
     await expectText(byTestId(page, 'queue-nobody'), /Soomaali/);
     assert.ok((await byTestId(page, 'queue-nobody').textContent())
       .startsWith(somaliText['waiting.nobody'].split('(')[0].trim()));
-    await expectText(byTestId(page, 'queue-position'),
-      new RegExp(`${somaliText['waiting.position_next']}|1`));
     await screenshot(page, 'client-queue-nobody');
-    // Leaving the queue returns to the first screen on a new connection.
+    // "Stop waiting" cancels the request and returns to the first screen on the same connection.
     await byTestId(page, 'stop-waiting-button').click();
     await byTestId(page, 'choose-screen').waitFor();
+    const request = client.framesSent.find((frame) => frame.type === 'request');
+    const cancel = client.framesSent.find((frame) => frame.type === 'cancel');
+    assert.equal(cancel?.request, request.id);
+    assert.ok(client.framesReceived.some((frame) =>
+      frame.type === 'request_closed' && frame.request === request.id));
     assertNoProblems(client);
   });
   await client.context.close();
@@ -332,6 +158,22 @@ test('client and advisor chat from start to end', { timeout: 90_000 }, async () 
     const request = client.framesSent.find((frame) => frame.type === 'request');
     assert.equal(request?.language, 'ar');
     assert.equal(request?.home, '049');
+    assert.equal(request?.also_speaks, undefined, 'no other languages chosen, none sent');
+
+    // The advisor is offered the client: language, home municipality and tier, with a countdown.
+    const offer = await waitForOffer(advisor);
+    await expectText(byTestId(offer, 'offer-language'), /العربية/);
+    await expectText(byTestId(offer, 'offer-home'), 'Espoo');
+    await expectText(byTestId(offer, 'offer-tier'), advisorText['tier.region']);
+    await expectText(byTestId(offer, 'offer-countdown'),
+      catalogueSentence(advisorText['offers.countdown']));
+    const secondsLeft = Number(await byTestId(offer, 'offer-countdown').getAttribute('data-seconds'));
+    assert.ok(secondsLeft > 0 && secondsLeft <= 20, `countdown shows ${secondsLeft} s`);
+    // The tab's title shows that a client is waiting for an answer.
+    await eventually('title badge', () => advisor.page.title(),
+      (title) => catalogueSentence(advisorText['offers.title_badge']).test(title));
+    await screenshot(advisor.page, 'advisor-offer');
+    await byTestId(offer, 'accept-button').click();
 
     // Both see the conversation start.
     await byTestId(client.page, 'chat-screen').waitFor();
@@ -413,6 +255,7 @@ test('an advisor serves two conversations at once and ends one', { timeout: 90_0
     await byTestId(client.page, `language-${language}`).click();
     await expectAttribute(client.page.locator('html'), 'lang', language);
     await byTestId(client.page, 'start-button').click();
+    await acceptOffer(advisor);
     await byTestId(client.page, 'chat-screen').waitFor();
   }
 
@@ -471,16 +314,3 @@ test('an advisor serves two conversations at once and ends one', { timeout: 90_0
   await arabicClient.context.close();
   await finnishClient.context.close();
 });
-
-// Node's fetch cannot be told to trust one self-signed certificate, so use https directly.
-async function fetchInsecure(url) {
-  const { request } = await import('node:https');
-  return new Promise((resolvePromise, rejectPromise) => {
-    const outgoing = request(url, { rejectUnauthorized: false }, (response) => {
-      response.resume();
-      response.on('end', () => resolvePromise({ status: response.statusCode, headers: response.headers }));
-    });
-    outgoing.on('error', rejectPromise);
-    outgoing.end();
-  });
-}
