@@ -121,8 +121,11 @@ void WssClient::drop() {
 }
 
 void WssClient::close() {
-    beast::error_code ignored;
-    ws_.close(websocket::close_code::normal, ignored);
+    // Asynchronously, beside the read that is always pending: a blocking close would compete
+    // with that read for the server's answering close frame.
+    bool sent = false;
+    ws_.async_close(websocket::close_code::normal, [&sent](beast::error_code) { sent = true; });
+    run_until([&sent] { return sent; }, 5s);
 }
 
 HttpResult https_request(unsigned short port, const std::string& method, const std::string& target,
