@@ -71,7 +71,7 @@ struct ModelClient {
     std::string request_id;
     int told_position = 0;
     std::string offer;
-    std::set<AdvisorId> passed_over;
+    std::map<AdvisorId, TimePoint> passed_over; // and until when
     bool long_wait_told = false;
     std::string conversation;
 };
@@ -104,6 +104,7 @@ class Model {
 public:
     const ServiceNetwork network = random_network();
     const FakeClock& clock;
+    const std::chrono::seconds reoffer_after = Policy{}.reoffer_after;
     std::map<SessionId, ModelClient> clients;
     std::map<AdvisorId, ModelAdvisor> advisors;
     std::map<std::string, ModelOffer> offers;
@@ -138,7 +139,8 @@ public:
         const auto& spoken = advisor.profile.languages;
         if (point == nullptr || advisor.session == 0 || advisor.status != Presence::available ||
             advisor.active() >= advisor.capacity || !client.offer.empty() ||
-            client.passed_over.contains(advisor.profile.id) ||
+            (client.passed_over.contains(advisor.profile.id) &&
+             client.passed_over.at(advisor.profile.id) > clock.now()) ||
             std::find(spoken.begin(), spoken.end(), language) == spoken.end() ||
             !network.tier_for(*point, client.home)) {
             return false;
@@ -275,7 +277,7 @@ public:
                         if (auto client = clients.find(offer.client); client != clients.end()) {
                             client->second.offer.clear();
                             if (m.reason == "declined" || m.reason == "timeout") {
-                                client->second.passed_over.insert(id);
+                                client->second.passed_over[id] = clock.now() + reoffer_after;
                             }
                         } else {
                             REQUIRE(m.reason == "client_left");
@@ -594,6 +596,21 @@ void run_random_events(std::uint64_t seed, int steps) {
                 std::erase(model.lines[*model.clients.at(session).language], session);
             }
             model.apply(effects);
+            if (const std::string id = model.clients.at(session).conversation; !id.empty()) {
+                // Nobody is told when the advisor is in the grace period: the visit record is the
+                // conversation's end, and the advisor's seat is free when they come back.
+                const ModelConversation talk = model.conversations.at(id);
+                ModelAdvisor& advisor = model.advisors.at(talk.advisor);
+                REQUIRE(advisor.session == 0);
+                REQUIRE(std::any_of(effects.begin(), effects.end(), [](const Effect& effect) {
+                    const auto* visit = std::get_if<RecordVisit>(&effect);
+                    return visit && visit->record.ended_by == "client_disconnected";
+                }));
+                advisor.conversations.erase(id);
+                model.conversations.erase(id);
+                model.clients.at(session).conversation.clear();
+                ++model.conversations_ended;
+            }
             REQUIRE(model.clients.at(session).conversation.empty());
             REQUIRE(model.clients.at(session).offer.empty());
             model.clients.erase(session);

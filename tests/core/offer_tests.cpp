@@ -86,7 +86,7 @@ TEST_CASE("an offer not answered in time goes to the next advisor, the client ke
     CHECK(f.board.queue_length("fi") == 2);
 }
 
-TEST_CASE("a declined client goes to the next eligible advisor and never back to the decliner",
+TEST_CASE("a declined client goes to the next eligible advisor, not back to the decliner for now",
           "[core][offer]") {
     OfferFixture f;
     f.available_advisor(10, aino(), 1);
@@ -111,6 +111,22 @@ TEST_CASE("a declined client goes to the next eligible advisor and never back to
     f.board.advisor_connected(11, veera());
     CHECK(text(f.board.set_presence(11, Presence::available, 1, "p"))[1] ==
           "to 11: offer c-4 fi home=091 tier=region expires=+20s");
+}
+
+TEST_CASE("the only advisor who declined is offered the client again after the re-offer time",
+          "[core][offer]") {
+    OfferFixture f;
+    f.available_advisor(10, aino(), 1);
+    f.client(1, "fi", "091");
+    f.board.decline_offer(10, "c-1", "d-1");
+    CHECK(f.board.next_deadline() == f.clock.now() + 60s);
+    f.clock.advance(59s);
+    CHECK(f.board.tick().empty());
+    f.clock.advance(1s);
+    // Nobody else took the client: the advisor is asked once more rather than leave it stranded.
+    CHECK(text(f.board.tick()) == Lines{"to 10: offer c-2 fi home=091 tier=own-point expires=+80s",
+                                        "to 10: presence available capacity=1 active=1"});
+    CHECK(f.board.tick().empty());
 }
 
 TEST_CASE("an advisor who misses offers in a row is set away; accepting resets the count",

@@ -164,6 +164,8 @@ void read_routing(const Field& field, core::Policy& policy) {
         policy.offer_timeout = seconds(field.at("offer_timeout_seconds").integer(1, 600));
     if (field.has("max_missed_offers"))
         policy.max_missed_offers = static_cast<int>(field.at("max_missed_offers").integer(1, 100));
+    if (field.has("reoffer_after_seconds"))
+        policy.reoffer_after = seconds(field.at("reoffer_after_seconds").integer(1, 86400));
     if (field.has("advisor_grace_seconds"))
         policy.advisor_grace = seconds(field.at("advisor_grace_seconds").integer(0, 3600));
     if (field.has("long_wait_seconds"))

@@ -22,7 +22,8 @@ std::optional<Tier> Switchboard::State::eligible_tier(const SignedInAdvisor& adv
                                                       const Request& request,
                                                       std::int64_t week_second) const {
     if (!advisor.has_free_seat() || advisor.point == nullptr || !request.offer.empty() ||
-        !advisor.speaks(request.language) || request.passed_over.contains(advisor.profile.id) ||
+        !advisor.speaks(request.language) ||
+        request.passed_over_by(advisor.profile.id, clock.now()) ||
         !schedule_allows(advisor, request.language, week_second)) {
         return std::nullopt;
     }
@@ -76,7 +77,8 @@ Switchboard::State::first_eligible_client(const SignedInAdvisor& advisor,
                     break;
                 }
                 const Request& request = *clients.at(client).waiting;
-                if (request.offer.empty() && !request.passed_over.contains(advisor.profile.id)) {
+                if (request.offer.empty() &&
+                    !request.passed_over_by(advisor.profile.id, clock.now())) {
                     first = std::make_pair(ticket, client);
                     break;
                 }

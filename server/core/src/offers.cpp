@@ -32,7 +32,9 @@ SignedInAdvisor& Switchboard::State::withdraw_offer(std::string id, const std::s
         Request& request = *client->second.waiting;
         request.offer.clear();
         if (reason == "declined" || reason == "timeout") {
-            request.passed_over.insert(offer.advisor);
+            const TimePoint until = clock.now() + policy.reoffer_after;
+            request.passed_over[offer.advisor] = until;
+            reoffer_deadlines.emplace(until, offer.client);
         }
         fresh_clients.insert(offer.client);
     }

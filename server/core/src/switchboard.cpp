@@ -367,6 +367,14 @@ Effects Switchboard::tick() {
     while (!s.grace_deadlines.empty() && s.grace_deadlines.begin()->first <= now) {
         s.end_grace(s.grace_deadlines.begin()->second, effects);
     }
+    // Advisors who passed a client over may be offered it again if it still waits.
+    while (!s.reoffer_deadlines.empty() && s.reoffer_deadlines.begin()->first <= now) {
+        SessionId client = s.reoffer_deadlines.begin()->second;
+        s.reoffer_deadlines.erase(s.reoffer_deadlines.begin());
+        if (auto it = s.clients.find(client); it != s.clients.end() && it->second.waiting) {
+            s.fresh_clients.insert(client);
+        }
+    }
     // A slot may have opened for advisors who follow the schedule.
     for (const auto& [id, advisor] : s.advisors) {
         if (advisor.follow_schedule && advisor.has_free_seat()) {
@@ -399,6 +407,9 @@ std::optional<TimePoint> Switchboard::next_deadline() const {
     }
     if (!s.long_wait_deadlines.empty()) {
         consider(s.long_wait_deadlines.begin()->first);
+    }
+    if (!s.reoffer_deadlines.empty()) {
+        consider(s.reoffer_deadlines.begin()->first);
     }
     const bool someone_follows_schedule =
         std::any_of(s.advisors.begin(), s.advisors.end(), [](const auto& a) {

@@ -25,8 +25,14 @@ struct Request {
     std::string home; // a municipality code, "other" or "unknown"
     TimePoint at;     // when it joined the line (again, after an advisor was lost)
     WaitingRoom::Ticket ticket = 0;
-    std::string offer;               // the pending offer's conversation id; empty when none
-    std::set<AdvisorId> passed_over; // declined or missed this request: never offered it again
+    std::string offer; // the pending offer's conversation id; empty when none
+    // Advisors who declined or missed this request, and until when they are not offered it again.
+    std::map<AdvisorId, TimePoint> passed_over;
+
+    bool passed_over_by(AdvisorId advisor, TimePoint now) const {
+        auto it = passed_over.find(advisor);
+        return it != passed_over.end() && it->second > now;
+    }
     bool long_wait_shown = false;
     std::optional<Queued> told; // the last Queued the client got
 };
@@ -79,6 +85,8 @@ struct Switchboard::State {
     std::set<std::pair<TimePoint, std::string>> offer_deadlines;
     std::set<std::pair<TimePoint, AdvisorId>> grace_deadlines;
     std::set<std::pair<TimePoint, SessionId>> long_wait_deadlines;
+    // When a passed-over advisor may be offered a still-waiting client again.
+    std::set<std::pair<TimePoint, SessionId>> reoffer_deadlines;
 
     // Work collected during one event and done at its end by finish().
     std::set<AdvisorId> fresh_advisors;    // may now take a client they could not take before

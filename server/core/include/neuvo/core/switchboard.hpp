@@ -27,8 +27,12 @@ struct Policy {
     std::size_t max_text_bytes = 4000;      // one chat message
     std::chrono::seconds offer_timeout{20}; // an advisor must accept an offer within this
     int max_missed_offers = 2;              // consecutive timeouts before the advisor is set away
-    std::chrono::seconds advisor_grace{60}; // a dropped advisor's conversations wait this long
-    std::chrono::seconds long_wait{600};    // past this a waiting client is shown alternatives
+    // An advisor who declined or missed a client is offered that client again only after this
+    // long, and only if nobody else has taken them: the only advisor of a language must not leave
+    // a client stranded by one refusal.
+    std::chrono::seconds reoffer_after{60};
+    std::chrono::seconds advisor_grace{60};    // a dropped advisor's conversations wait this long
+    std::chrono::seconds long_wait{600};       // past this a waiting client is shown alternatives
     std::chrono::seconds default_service{600}; // assumed conversation length before any history
     int service_history = 20;                  // recent conversations per language for estimates
 };
