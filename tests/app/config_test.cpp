@@ -1,5 +1,5 @@
 // The configuration is the only place the service network is written down. These tests load the
-// real demo network and check it against /work/shared/DOMAIN.md, and check that each kind of
+// real demo network and check it against the domain facts (DOMAIN.md), and check that each kind of
 // mistake an operator can make is refused with a message naming the field and what was expected.
 
 #include "neuvo/config/server_config.hpp"

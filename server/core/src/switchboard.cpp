@@ -222,23 +222,16 @@ Effects Switchboard::set_presence(SessionId session, Presence status, std::optio
 
 Effects Switchboard::accept_offer(SessionId session, const std::string& conversation,
                                   const std::string& ref) {
-    State& s = *state_;
-    SignedInAdvisor* advisor = s.advisor_on(session);
-    if (advisor == nullptr) {
-        return error_reply(session, "not_allowed", "only advisors answer offers", ref);
-    }
-    auto offer = s.offers.find(conversation);
-    if (offer == s.offers.end() || offer->second.advisor != advisor->profile.id) {
-        return error_reply(session, "no_such_offer", "the offer is not (or no longer) yours", ref);
-    }
-    Effects effects;
-    s.accept(conversation, effects);
-    s.finish(effects);
-    return effects;
+    return answer_offer(session, conversation, ref, true);
 }
 
 Effects Switchboard::decline_offer(SessionId session, const std::string& conversation,
                                    const std::string& ref) {
+    return answer_offer(session, conversation, ref, false);
+}
+
+Effects Switchboard::answer_offer(SessionId session, const std::string& conversation,
+                                  const std::string& ref, bool accept) {
     State& s = *state_;
     SignedInAdvisor* advisor = s.advisor_on(session);
     if (advisor == nullptr) {
@@ -249,7 +242,11 @@ Effects Switchboard::decline_offer(SessionId session, const std::string& convers
         return error_reply(session, "no_such_offer", "the offer is not (or no longer) yours", ref);
     }
     Effects effects;
-    s.tell_withdrawn(conversation, "declined", effects);
+    if (accept) {
+        s.accept(conversation, effects);
+    } else {
+        s.tell_withdrawn(conversation, "declined", effects);
+    }
     s.finish(effects);
     return effects;
 }

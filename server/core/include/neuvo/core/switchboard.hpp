@@ -138,6 +138,9 @@ public:
     std::size_t advisors_signed_in() const;
 
 private:
+    Effects answer_offer(SessionId session, const std::string& conversation, const std::string& ref,
+                         bool accept);
+
     struct State;
     std::unique_ptr<State> state_;
 };
