@@ -8,6 +8,11 @@ import { advisorCatalogueTags, directionOf, loadCatalogue, setDocumentLanguage }
 import {
   appendToLog, createMessageItem, createSystemNote, setDeliveryState, utf8Length,
 } from './chat-log.js';
+import {
+  onConversationAdded, onSelectionChanged, renderColleagueTexts, renderOfferOrigin, renderTeam,
+  setupColleagues,
+} from './colleagues.js';
+import { openConsult, renderConsultTexts, setupConsults } from './consults.js';
 
 const CATALOGUE_DIRECTORY = 'i18n/advisor';
 const UI_LANGUAGE_STORAGE_KEY = 'neuvo.advisor.uiLanguage';
@@ -19,6 +24,12 @@ const errorMessageKeys = {
   message_too_long: 'error.message_too_long',
   server_busy: 'error.server_busy',
   no_such_offer: 'error.no_such_offer',
+  unknown_colleague: 'error.unknown_colleague',
+  already_in_conversation: 'error.already_in_conversation',
+  handover_pending: 'error.handover_pending',
+  not_lead: 'error.not_lead',
+  only_advisor: 'error.only_advisor',
+  not_in_consult: 'error.not_in_consult',
 };
 
 // An offer whose expires_at is this far off (or already past) on arrival means the clocks
@@ -44,6 +55,8 @@ const endedMessageKeys = {
   advisor: 'ended.advisor',
   client_disconnected: 'ended.client_disconnected',
   advisor_disconnected: 'ended.advisor_disconnected',
+  left: 'ended.left', // conversation_left: the conversation goes on without this advisor
+  transferred: 'ended.transferred',
 };
 
 const byId = (id) => document.getElementById(id);
@@ -161,7 +174,12 @@ function renderDynamicTexts() {
   renderPresence();
   for (const offer of state.offers.values()) renderOffer(offer);
   renderOfferNote();
-  for (const conversation of state.conversations.values()) renderConversationLabels(conversation);
+  for (const conversation of state.conversations.values()) {
+    renderConversationLabels(conversation);
+    renderTeam(conversation);
+  }
+  renderColleagueTexts();
+  renderConsultTexts();
   for (const item of document.querySelectorAll('.message[data-state]')) {
     setDeliveryState(item, item.dataset.state, state.catalogue);
   }
@@ -434,7 +452,8 @@ function tierLabel(tier) {
 // ---- Offers ----
 
 function onOffer(message) {
-  if (state.offers.has(message.conversation) || state.conversations.has(message.conversation)) return;
+  // A conversation this advisor has left may be offered again (an invitation, a transfer back).
+  if (state.offers.has(message.conversation) || isOpenConversation(message.conversation)) return;
   const now = Date.now();
   let remaining = Date.parse(message.expires_at) - now;
   if (!Number.isFinite(remaining) || remaining <= 0 || remaining > MAX_OFFER_MS) {
@@ -454,6 +473,7 @@ function onOffer(message) {
     deadline: now + remaining,
     answered: false,
     card,
+    message, // kind, from and note of an invitation or transfer
   };
   for (const button of card.querySelectorAll('button')) {
     button.setAttribute('aria-describedby', heading.id);
@@ -482,6 +502,7 @@ function renderOffer(offer) {
   const tierElement = card.querySelector('[data-testid="offer-tier"]');
   tierElement.textContent = tierLabel(offer.tier);
   tierElement.dataset.tier = offer.tier ?? '';
+  renderOfferOrigin(card, offer.message);
   renderCountdown(offer, Date.now());
 }
 
@@ -612,15 +633,23 @@ function beep() {
 
 // ---- Conversations ----
 
+function isOpenConversation(id) {
+  const conversation = state.conversations.get(id);
+  return conversation !== undefined && !conversation.ended;
+}
+
 function onConversationStarted(message) {
   const known = state.conversations.get(message.conversation);
-  if (known) {
+  if (known && !known.ended) {
     // Announced again after a reconnection within the grace period: still open.
     known.connection = state.connectionCount;
     return;
   }
+  // Joined again a conversation this advisor had left: a fresh pane, the old one goes.
+  if (known) removeConversation(known);
   const offer = removeOffer(message.conversation);
   const conversation = addConversation(message);
+  onConversationAdded(conversation, message);
   const label = state.catalogue.t('conversations.new', { language: languageLabel(message.language) });
   announce(label);
   // The advisor has just pressed Accept here (the disabled button has dropped the focus): take
@@ -649,6 +678,7 @@ function addConversation(message) {
     ended: false,
     connection: state.connectionCount,
     lastSeenSeq: 0,
+    ownMessageIds: new Set(), // ours come back from the server too; shown once, when sent
     panel: null,
     listItem: null,
   };
@@ -760,6 +790,7 @@ function selectConversation(id, { moveFocus }) {
   }
   elements.noConversationSelected.hidden = id !== null;
   updateDocumentTitle();
+  onSelectionChanged();
   if (moveFocus && id !== null) {
     const conversation = state.conversations.get(id);
     const target = conversation.ended
@@ -831,6 +862,7 @@ function sendMessage(conversation) {
     messageId: id,
   });
   item.querySelector('.message-author').dataset.i18n = 'chat.you';
+  conversation.ownMessageIds.add(id);
   const sent = connection.send({ type: 'message', id, conversation: conversation.id, text });
   setDeliveryState(item, sent ? 'sending' : 'not_sent', state.catalogue);
   if (sent) state.pendingMessages.set(id, { conversation, item });
@@ -851,18 +883,20 @@ function onMessage(message) {
   const conversation = state.conversations.get(message.conversation);
   if (!conversation) return;
   connection.send({ type: 'ack', conversation: conversation.id, seq: message.seq });
-  if (message.from === 'advisor') return; // our own, shown when sent
+  if (message.from === 'advisor' && conversation.ownMessageIds.has(message.id)) return; // ours
   if (message.seq <= conversation.lastSeenSeq) return;
   conversation.lastSeenSeq = message.seq;
+  const fromColleague = message.from === 'advisor';
   const item = createMessageItem({
     own: false,
-    author: state.catalogue.t('chat.client'),
+    author: fromColleague ? message.author ?? '' : state.catalogue.t('chat.client'),
     text: message.text,
     time: message.sent_at ? new Date(message.sent_at) : new Date(),
     locale: state.catalogue.tag,
     seq: message.seq,
   });
-  item.querySelector('.message-author').dataset.i18n = 'chat.client';
+  if (fromColleague) item.classList.add('message-colleague');
+  else item.querySelector('.message-author').dataset.i18n = 'chat.client';
   appendToLog(conversation.panel.querySelector('.chat-log'), item);
   if (state.selectedId !== conversation.id || document.hidden) {
     conversation.unread += 1;
@@ -891,6 +925,7 @@ function finishConversation(conversation, reason) {
   removeButton.hidden = false;
   if (hadFocus) removeButton.focus();
   renderConversationLabels(conversation);
+  renderTeam(conversation);
   renderPresence();
 }
 
@@ -901,6 +936,14 @@ function onConversationEnded(message) {
   if (state.selectedId !== conversation.id) {
     announce(state.catalogue.t(endedMessageKeys[message.reason] ?? 'ended.generic'));
   }
+}
+
+// Left or handed on: the conversation goes on without this advisor.
+function onConversationLeft(message) {
+  const conversation = state.conversations.get(message.conversation);
+  if (!conversation) return;
+  finishConversation(conversation, message.reason === 'transferred' ? 'transferred' : 'left');
+  announce(state.catalogue.t(endedMessageKeys[message.reason] ?? 'ended.left'));
 }
 
 function onError(message) {
@@ -945,6 +988,23 @@ function bindEvents() {
   for (const radio of elements.presenceRadios) radio.addEventListener('change', sendPresence);
   elements.capacityInput.addEventListener('change', sendPresence);
   elements.followScheduleInput.addEventListener('change', sendPresence);
+  const desk = {
+    connection,
+    catalogue: () => state.catalogue,
+    advisor: () => state.advisor,
+    languageNode,
+    homeLabel,
+    announce,
+    showError,
+    clearError,
+    maxTextBytes: () => state.maxTextBytes,
+    conversation: (id) => state.conversations.get(id),
+    selectedConversation: () => {
+      const conversation = state.conversations.get(state.selectedId);
+      return conversation && !conversation.ended ? conversation : null;
+    },
+    openConsult: (colleague, about) => openConsult(colleague, about),
+  };
   document.addEventListener('pointerdown', unlockAudio);
   document.addEventListener('keydown', unlockAudio);
 
@@ -957,8 +1017,12 @@ function bindEvents() {
     .on('message', onMessage)
     .on('accepted', onAccepted)
     .on('conversation_ended', onConversationEnded)
+    .on('conversation_left', onConversationLeft)
     .on('error', onError)
     .onClose(onClose);
+  // After the desk's own handlers, so that a conversation exists before its team is drawn.
+  setupColleagues(desk);
+  setupConsults(desk);
 }
 
 async function start() {
