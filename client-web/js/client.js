@@ -73,6 +73,7 @@ const elements = {
   stopWaitingButton: byId('stop-waiting-button'),
   advisorInfo: byId('advisor-info'),
   advisorConnectionNotice: byId('advisor-connection-notice'),
+  handoverWaitNotice: byId('handover-wait-notice'),
   chatLog: byId('chat-log'),
   messageForm: byId('message-form'),
   messageInput: byId('message-input'),
@@ -95,7 +96,9 @@ const state = {
   lastQueued: null, // the last `queued` for the current request, redrawn on a language change
   alternatives: null, // the last `alternatives` for the current request
   dismissedAlternatives: new Set(), // reasons the person answered with "Keep waiting"
-  conversation: null, // { id, ended, advisorReconnecting }
+  // { id, ended, advisorReconnecting, lead: { name, point_name } of the advisor answering,
+  //   waitingForAdvisor: handed to a language's queue, with its position (PROTOCOL.md) }
+  conversation: null,
   lastSeenSeq: 0,
   pendingMessages: new Map(), // message id -> its <li>, until `accepted`
   // Messages the server refused while the advisor was reconnecting, in the order written:
@@ -143,6 +146,7 @@ async function useInterfaceLanguage(tag) {
   catalogue.apply(document);
   renderQueued();
   renderAlternatives();
+  renderLead();
 }
 
 // ---- Choosing a language and a home municipality ----
@@ -306,6 +310,15 @@ function estimateKey(seconds, keys) {
 
 function onQueued(message) {
   if (message.request !== state.requestId) return;
+  // Handed to a language's queue by the advisor: the conversation goes on, waiting for the
+  // next advisor, and its history stays on screen.
+  if (state.conversation && !state.conversation.ended) {
+    const wasWaiting = state.conversation.waitingForAdvisor !== null;
+    state.conversation.waitingForAdvisor = { position: message.position };
+    renderLead();
+    if (!wasWaiting) announce(elements.advisorInfo.textContent);
+    return;
+  }
   // The advisor's connection was lost for good: the server ended the conversation and put the
   // person back at the head of the queue with the same request. Say so on the waiting screen.
   if (state.conversation) {
@@ -516,7 +529,18 @@ function backToChoosing() {
 
 function onConversationStarted(message) {
   if (message.request !== undefined && message.request !== state.requestId) return;
-  state.conversation = { id: message.conversation, ended: false, advisorReconnecting: false };
+  if (isCurrentConversation(message) && !state.conversation.ended) {
+    // The same conversation, now answered by the next advisor (after a transfer to a queue).
+    newLead(message.advisor, 'chat.advisor_took_over');
+    return;
+  }
+  state.conversation = {
+    id: message.conversation,
+    ended: false,
+    advisorReconnecting: false,
+    lead: message.advisor ?? {},
+    waitingForAdvisor: null,
+  };
   state.cancelId = null;
   state.switchTo = null;
   state.alternatives = null;
@@ -533,7 +557,7 @@ function onConversationStarted(message) {
     advisor: message.advisor?.name ?? '',
     point: message.advisor?.point_name ?? '',
   };
-  state.catalogue.fill(elements.advisorInfo, 'chat.advisor_answers', names);
+  renderLead();
   elements.messageForm.hidden = false;
   elements.endButton.hidden = false;
   elements.endButton.disabled = false;
@@ -542,6 +566,94 @@ function onConversationStarted(message) {
   showScreen('chat');
   announce(state.catalogue.t('chat.advisor_answers', names));
   elements.messageInput.focus();
+}
+
+// The header says who answers now (the lead), or that the conversation waits for the next one.
+function renderLead() {
+  const conversation = state.conversation;
+  if (!conversation || !state.catalogue) return;
+  const waiting = conversation.waitingForAdvisor;
+  elements.handoverWaitNotice.hidden = conversation.ended || !waiting;
+  if (waiting && !conversation.ended) {
+    state.catalogue.fill(elements.advisorInfo, 'chat.waiting_next', { position: waiting.position });
+    elements.advisorInfo.dataset.waiting = 'true';
+    return;
+  }
+  delete elements.advisorInfo.dataset.waiting;
+  if (conversation.ended && elements.advisorInfo.childNodes.length === 0) return;
+  state.catalogue.fill(elements.advisorInfo, 'chat.advisor_answers', {
+    advisor: conversation.lead?.name ?? '',
+    point: conversation.lead?.point_name ?? conversation.lead?.point ?? '',
+  });
+}
+
+// "Arabic, Persian and Finnish" by autonym, joined the interface language's way.
+function languageListNode(tags) {
+  const node = document.createElement('span');
+  const names = tags.map((tag) => languageByTag(tag).autonym);
+  let parts;
+  try {
+    parts = new Intl.ListFormat(state.catalogue.tag, { type: 'conjunction' }).formatToParts(names);
+  } catch {
+    parts = names.flatMap((name, index) =>
+      (index === 0 ? [] : [{ type: 'literal', value: ', ' }]).concat({ type: 'element', value: name }));
+  }
+  let index = 0;
+  for (const part of parts) {
+    if (part.type === 'element') node.append(autonymNode(tags[index++]));
+    else node.append(part.value);
+  }
+  return node;
+}
+
+function addTeamNote(key, params, testId) {
+  const note = createSystemNote('', testId);
+  state.catalogue.fill(note, key, params);
+  appendToLog(elements.chatLog, note);
+  announce(note.textContent);
+  return note;
+}
+
+function newLead(advisor, key) {
+  const conversation = state.conversation;
+  conversation.lead = advisor ?? {};
+  conversation.waitingForAdvisor = null;
+  addTeamNote(key, {
+    advisor: advisor?.name ?? '',
+    point: advisor?.point_name ?? advisor?.point ?? '',
+  }, 'advisor-joined');
+  renderLead();
+  // Messages refused while nobody answered are sent now.
+  if (!conversation.advisorReconnecting) resendHeldMessages();
+}
+
+function onAdvisorJoined(message) {
+  if (!isCurrentConversation(message) || state.conversation.ended) return;
+  connection.send({ type: 'ack', conversation: message.conversation, seq: message.seq });
+  if (message.seq <= state.lastSeenSeq) return;
+  state.lastSeenSeq = message.seq;
+  const advisor = message.advisor ?? {};
+  if (message.role === 'lead') {
+    newLead(advisor, message.via === 'transfer' ? 'chat.advisor_handed' : 'chat.advisor_took_over');
+  } else {
+    addTeamNote('chat.advisor_joined', {
+      advisor: advisor.name ?? '',
+      point: advisor.point_name ?? advisor.point ?? '',
+      languages: languageListNode(advisor.languages ?? []),
+    }, 'advisor-joined');
+    if (state.conversation.waitingForAdvisor) resendHeldMessages();
+  }
+  elements.chatLog.lastElementChild.dataset.via = message.via ?? '';
+}
+
+function onAdvisorLeft(message) {
+  if (!isCurrentConversation(message) || state.conversation.ended) return;
+  connection.send({ type: 'ack', conversation: message.conversation, seq: message.seq });
+  if (message.seq <= state.lastSeenSeq) return;
+  state.lastSeenSeq = message.seq;
+  const note = addTeamNote('chat.advisor_left', { advisor: message.advisor?.name ?? '' },
+    'advisor-left');
+  note.dataset.reason = message.reason ?? '';
 }
 
 function isCurrentConversation(message) {
@@ -592,6 +704,8 @@ function holdMessage(id, text, item) {
 // only once).
 function resendHeldMessages() {
   if (!state.conversation || state.conversation.ended) return;
+  // After a transfer to a queue the messages may be refused again until an advisor answers;
+  // they are held again then.
   for (const [id, { text, item }] of state.heldMessages) {
     if (!connection.send({ type: 'message', id, conversation: state.conversation.id, text })) break;
     state.heldMessages.delete(id);
@@ -656,6 +770,7 @@ function finishConversation(reason) {
   state.pendingMessages.clear();
   state.heldMessages.clear();
   elements.advisorConnectionNotice.hidden = true;
+  elements.handoverWaitNotice.hidden = true;
   const key = endedMessageKeys[reason] ?? 'ended.generic';
   appendToLog(elements.chatLog, createSystemNote(state.catalogue.t(key), 'ended-text'));
   const composerHadFocus = elements.screens.chat.contains(document.activeElement);
@@ -679,6 +794,7 @@ function leaveConversation() {
   elements.chatLog.replaceChildren();
   elements.advisorInfo.replaceChildren();
   elements.advisorConnectionNotice.hidden = true;
+  elements.handoverWaitNotice.hidden = true;
 }
 
 // Back to the first screen with the same language chosen. The old messages are removed from
@@ -724,7 +840,8 @@ function onError(message) {
     const { text, item } = state.pendingMessages.get(message.ref);
     state.pendingMessages.delete(message.ref);
     holdMessage(message.ref, text, item);
-    if (state.conversation && !state.conversation.ended) {
+    // Waiting for the next advisor (a transfer to a queue) is said in the header already.
+    if (state.conversation && !state.conversation.ended && !state.conversation.waitingForAdvisor) {
       state.conversation.advisorReconnecting = true;
       elements.advisorConnectionNotice.hidden = false;
     }
@@ -809,6 +926,8 @@ function bindEvents() {
     .on('request_closed', onRequestClosed)
     .on('conversation_started', onConversationStarted)
     .on('advisor_connection', onAdvisorConnection)
+    .on('advisor_joined', onAdvisorJoined)
+    .on('advisor_left', onAdvisorLeft)
     .on('message', onMessage)
     .on('accepted', onAccepted)
     .on('conversation_ended', onConversationEnded)
