@@ -184,9 +184,11 @@ function renderDirectory() {
   const context = desk.selectedConversation();
   renderContext(context);
   const { colleagues } = directory;
-  if (colleagues.length === 0) {
+  if (!directory.updatedAt) {
+    elements.status.textContent = ''; // not asked yet
+  } else if (colleagues.length === 0) {
     fill(elements.status, 'colleagues.none');
-  } else if (directory.updatedAt) {
+  } else {
     fill(elements.status, 'colleagues.count', { count: colleagues.length });
   }
   const focusedId = elements.list.contains(document.activeElement)
