@@ -547,7 +547,7 @@ export function renderTeam(conversation) {
   const { panel } = conversation;
   const participants = panel.querySelector('[data-testid="team-participants"]');
   if (participants) {
-    participants.hidden = team.participants.length === 0;
+    participants.hidden = conversation.ended || team.participants.length === 0;
     fill(participants, 'team.participants', {
       names: team.participants.map((person) =>
         `${colleagueLabel(person)}, ${t(roleKeys[person.role] ?? 'team.role_invited')}`).join('; '),
