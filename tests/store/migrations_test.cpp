@@ -3,12 +3,76 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 
 using namespace neuvo;
 using namespace neuvo::store;
 using namespace neuvo::store::testing;
 
 namespace {
+
+// The schema exactly as migration 1 left it, as a file in the field may still have it.
+constexpr const char* schema_version_1 = R"sql(
+CREATE TABLE advisors (
+    id            INTEGER PRIMARY KEY,
+    login         TEXT NOT NULL UNIQUE,
+    display_name  TEXT NOT NULL,
+    point_id      TEXT NOT NULL,
+    languages     TEXT NOT NULL, -- BCP-47 tags separated by single spaces, in the advisor's order
+    role          TEXT NOT NULL
+                  CHECK (role IN ('advisor', 'supervisor', 'clerk', 'statistician', 'admin')),
+    password_hash TEXT NOT NULL, -- argon2id string; the password itself is never stored
+    disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    created_at    INTEGER NOT NULL -- Unix seconds
+);
+
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY, -- SHA-256 of the token, hex: a copied file opens no session
+    advisor_id INTEGER NOT NULL REFERENCES advisors (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL, -- Unix seconds
+    expires_at INTEGER NOT NULL  -- Unix seconds; the session is over from this second on
+) WITHOUT ROWID;
+
+CREATE INDEX sessions_by_advisor ON sessions (advisor_id);
+
+-- The register: one row per contact, codes and numbers only. No names, addresses, message
+-- content or free text: the checks refuse anything but short codes, so a bug elsewhere cannot
+-- leak a conversation into it.
+CREATE TABLE visits (
+    id                INTEGER PRIMARY KEY,
+    outcome           TEXT NOT NULL
+                      CONSTRAINT visit_outcome_known CHECK (outcome IN ('served', 'unserved')),
+    point_id          TEXT -- NULL when unserved
+                      CONSTRAINT visit_point_is_code
+                      CHECK (point_id NOT GLOB '*[^a-z0-9_-]*' AND length(point_id) <= 64),
+    advisor_point_id  TEXT -- NULL when unserved
+                      CONSTRAINT visit_advisor_point_is_code
+                      CHECK (advisor_point_id NOT GLOB '*[^a-z0-9_-]*'
+                             AND length(advisor_point_id) <= 64),
+    channel           TEXT NOT NULL
+                      CONSTRAINT visit_channel_known
+                      CHECK (channel IN ('chat', 'kiosk', 'video', 'language-support')),
+    language          TEXT NOT NULL
+                      CONSTRAINT visit_language_is_tag
+                      CHECK (language NOT GLOB '*[^A-Za-z0-9-]*' AND length(language) <= 35),
+    home_municipality TEXT NOT NULL
+                      CONSTRAINT visit_home_is_code
+                      CHECK (home_municipality NOT GLOB '*[^a-z0-9_-]*'
+                             AND length(home_municipality) <= 64),
+    tier              TEXT -- NULL when unserved
+                      CONSTRAINT visit_tier_is_code
+                      CHECK (tier NOT GLOB '*[^a-z0-9_-]*' AND length(tier) <= 32),
+    started_hour      TEXT NOT NULL -- ISO 8601 UTC hour, e.g. 2026-11-25T14:00Z: no exact times
+                      CONSTRAINT visit_started_is_hour
+                      CHECK (started_hour GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:00Z'),
+    wait_seconds      INTEGER NOT NULL CONSTRAINT visit_wait_not_negative CHECK (wait_seconds >= 0),
+    duration_seconds  INTEGER NOT NULL
+                      CONSTRAINT visit_duration_not_negative CHECK (duration_seconds >= 0),
+    ended_by          TEXT NOT NULL
+                      CONSTRAINT visit_ended_by_is_code
+                      CHECK (ended_by NOT GLOB '*[^a-z0-9_-]*' AND length(ended_by) <= 32)
+);
+)sql";
 
 core::VisitRecord unserved_visit(const std::string& language, const std::string& home) {
     core::VisitRecord record;
@@ -26,14 +90,18 @@ TEST_CASE("opening a new file creates it and applies every migration", "[store][
     REQUIRE_FALSE(std::filesystem::exists(scratch.database_path()));
     {
         Database database(scratch.database_path());
-        CHECK(database.schema_version() == 1);
+        CHECK(database.schema_version() == latest_schema_version());
     }
     CHECK(std::filesystem::exists(scratch.database_path()));
 
     RawConnection raw(scratch.database_path());
-    CHECK(raw.value("PRAGMA user_version") == "1");
+    CHECK(raw.value("PRAGMA user_version") == std::to_string(latest_schema_version()));
     CHECK(raw.column("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") ==
-          std::vector<std::string>{"advisors", "sessions", "visits"});
+          std::vector<std::string>{"advisors", "sessions", "shared_answers", "visits"});
+}
+
+TEST_CASE("the shared answers came with schema version 2", "[store][migrations]") {
+    CHECK(latest_schema_version() >= 2);
 }
 
 TEST_CASE("the file is in write-ahead-log mode", "[store][migrations]") {
@@ -56,12 +124,42 @@ TEST_CASE("reopening keeps the data and the schema version", "[store][migrations
         database.insert_visit(unserved_visit("so", "092"));
     }
     Database reopened(scratch.database_path());
-    CHECK(reopened.schema_version() == 1);
+    CHECK(reopened.schema_version() == latest_schema_version());
     const auto advisor = reopened.find_advisor("aino");
     REQUIRE(advisor.has_value());
     CHECK(advisor->id == id);
     REQUIRE(reopened.visits().size() == 1);
     CHECK(reopened.visits()[0].at("language") == "so");
+}
+
+TEST_CASE("a database at schema version 1 is migrated and keeps its data", "[store][migrations]") {
+    ScratchDirectory scratch;
+    std::ofstream(scratch.database_path()).close(); // an empty file is an empty database
+    {
+        RawConnection raw(scratch.database_path());
+        raw.execute(schema_version_1);
+        raw.execute("PRAGMA user_version = 1");
+        raw.execute("INSERT INTO advisors (login, display_name, point_id, languages, role, "
+                    "password_hash, created_at) "
+                    "VALUES ('aino', 'Aino', '091-virka', 'fi ar', 'advisor', 'x', 0)");
+        raw.execute("INSERT INTO visits (outcome, channel, language, home_municipality, "
+                    "started_hour, wait_seconds, duration_seconds, ended_by) "
+                    "VALUES ('unserved', 'chat', 'so', '092', '2026-11-25T14:00Z', 30, 0, "
+                    "'client_left_queue')");
+    }
+
+    Database migrated(scratch.database_path());
+    CHECK(migrated.schema_version() == latest_schema_version());
+    const auto advisor = migrated.find_advisor("aino");
+    REQUIRE(advisor.has_value());
+    CHECK(advisor->languages == std::vector<std::string>{"fi", "ar"});
+    REQUIRE(migrated.visits().size() == 1);
+    CHECK(migrated.visits()[0].at("language") == "so");
+    CHECK(migrated.list_shared_answers().empty());
+    const auto answer = migrated.add_shared_answer(
+        {"so", "Kaarka Kela", "Kaarka Kela waxaad ka heli kartaa xafiiska Kela.", ""}, "aino",
+        std::chrono::system_clock::now());
+    CHECK(migrated.find_shared_answer(answer.id).has_value());
 }
 
 TEST_CASE("a database from a newer program is refused", "[store][migrations]") {

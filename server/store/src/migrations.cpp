@@ -11,7 +11,7 @@ namespace {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only: a step that has
 // shipped is never edited, since databases in the field already ran it.
-constexpr std::array<std::string_view, 1> migrations = {
+constexpr std::array<std::string_view, 2> migrations = {
     // 1: accounts, sign-in sessions and the visit register.
     R"sql(
 CREATE TABLE advisors (
@@ -73,6 +73,31 @@ CREATE TABLE visits (
                       CONSTRAINT visit_ended_by_is_code
                       CHECK (ended_by NOT GLOB '*[^a-z0-9_-]*' AND length(ended_by) <= 32)
 );
+)sql",
+    // 2: the shared answers advisors insert into chats. The byte limits keep body and URL
+    // together well inside one chat message (limits.max_text_bytes).
+    R"sql(
+CREATE TABLE shared_answers (
+    id         INTEGER PRIMARY KEY,
+    language   TEXT NOT NULL
+               CONSTRAINT answer_language_is_tag
+               CHECK (language NOT GLOB '*[^A-Za-z0-9-]*' AND length(language) BETWEEN 1 AND 35),
+    title      TEXT NOT NULL
+               CONSTRAINT answer_title_length
+               CHECK (length(CAST(title AS BLOB)) BETWEEN 1 AND 120),
+    body       TEXT NOT NULL
+               CONSTRAINT answer_body_length
+               CHECK (length(CAST(body AS BLOB)) BETWEEN 1 AND 2000),
+    url        TEXT -- NULL when the answer has no link
+               CONSTRAINT answer_url_is_https
+               CHECK (url GLOB 'https://?*' AND length(CAST(url AS BLOB)) <= 500),
+    updated_at INTEGER NOT NULL, -- Unix seconds
+    updated_by TEXT NOT NULL -- login of whoever wrote it last
+               CONSTRAINT answer_author_is_login
+               CHECK (length(updated_by) BETWEEN 1 AND 64)
+);
+
+CREATE INDEX shared_answers_by_language ON shared_answers (language, title);
 )sql",
 };
 

@@ -1,11 +1,10 @@
 #pragma once
 
+#include "neuvo/store/database.hpp" // latest_schema_version()
+
 struct sqlite3;
 
 namespace neuvo::store {
-
-// The schema version this program creates and understands: the number of migrations it knows.
-int latest_schema_version();
 
 // Brings the database up to latest_schema_version() in one transaction, so a failure leaves it
 // as it was. Throws StoreError when the database was written by a newer program.

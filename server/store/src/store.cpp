@@ -39,6 +39,41 @@ struct SessionLookup {
     std::optional<AdvisorAccount> account;
 };
 
+// One change to the shared answers: the work fills in `change`, the finish tells the caller.
+struct AnswerJob {
+    SharedAnswerChange change;
+    std::function<void(SharedAnswerChange)> done;
+};
+
+WriterJob answer_job(std::function<void(Database&, SharedAnswerChange&)> work,
+                     std::function<void(SharedAnswerChange)> done) {
+    auto job = std::make_shared<AnswerJob>();
+    job->done = std::move(done);
+    return {
+        [job, work = std::move(work)](Database& database) { work(database, job->change); },
+        [job](bool committed) {
+            if (!committed) {
+                job->change = SharedAnswerChange{};
+            }
+            if (job->done) {
+                job->done(std::move(job->change));
+            }
+        },
+    };
+}
+
+// Checked here rather than left to Database's exception, so that a person's typing mistake is an
+// answer to them, not a failed job in the operator's log.
+bool refuse_invalid(const SharedAnswerText& text, SharedAnswerChange& change) {
+    auto problem = shared_answer_problem(text);
+    if (!problem) {
+        return false;
+    }
+    change.outcome = SharedAnswerChange::Outcome::invalid;
+    change.reason = std::move(*problem);
+    return true;
+}
+
 } // namespace
 
 struct Store::Impl {
@@ -162,6 +197,62 @@ void Store::sign_out(std::string token) {
         [token = std::move(token)](Database& database) { database.delete_session(token); },
         nullptr,
     });
+}
+
+void Store::list_shared_answers(
+    std::string language, std::function<void(std::optional<std::vector<SharedAnswer>>)> done) {
+    auto answers = std::make_shared<std::vector<SharedAnswer>>();
+    impl_->writer.submit({
+        [answers, language = std::move(language)](Database& database) {
+            *answers = database.list_shared_answers(language);
+        },
+        [answers, done = std::move(done)](bool read) {
+            if (done) {
+                done(read ? std::optional(std::move(*answers)) : std::nullopt);
+            }
+        },
+    });
+}
+
+void Store::add_shared_answer(SharedAnswerText text, std::string author,
+                              std::function<void(SharedAnswerChange)> done) {
+    impl_->writer.submit(answer_job(
+        [text = std::move(text), author = std::move(author)](Database& database,
+                                                             SharedAnswerChange& change) {
+            if (refuse_invalid(text, change)) {
+                return;
+            }
+            change.answer =
+                database.add_shared_answer(text, author, std::chrono::system_clock::now());
+            change.outcome = SharedAnswerChange::Outcome::done;
+        },
+        std::move(done)));
+}
+
+void Store::update_shared_answer(std::int64_t id, SharedAnswerText text, std::string author,
+                                 std::function<void(SharedAnswerChange)> done) {
+    impl_->writer.submit(answer_job(
+        [id, text = std::move(text), author = std::move(author)](Database& database,
+                                                                 SharedAnswerChange& change) {
+            if (refuse_invalid(text, change)) {
+                return;
+            }
+            change.answer =
+                database.update_shared_answer(id, text, author, std::chrono::system_clock::now());
+            change.outcome = change.answer ? SharedAnswerChange::Outcome::done
+                                           : SharedAnswerChange::Outcome::not_found;
+        },
+        std::move(done)));
+}
+
+void Store::delete_shared_answer(std::int64_t id, std::function<void(SharedAnswerChange)> done) {
+    impl_->writer.submit(answer_job(
+        [id](Database& database, SharedAnswerChange& change) {
+            change.outcome = database.delete_shared_answer(id)
+                                 ? SharedAnswerChange::Outcome::done
+                                 : SharedAnswerChange::Outcome::not_found;
+        },
+        std::move(done)));
 }
 
 void Store::flush() {

@@ -4,6 +4,7 @@
 #include "neuvo/core/messages.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -39,6 +40,35 @@ struct NewAdvisor {
     std::string role = "advisor";
     std::string password; // hashed with argon2id before it is stored; never stored or logged
 };
+
+// A short prepared answer (a link and an explanation, say where to apply for a residence permit)
+// that advisors insert into a chat. Shared by the whole network, one language each.
+struct SharedAnswer {
+    std::int64_t id = 0;
+    std::string language;
+    std::string title;
+    std::string body;
+    std::string url;             // empty: none
+    std::int64_t updated_at = 0; // Unix seconds
+    std::string updated_by;      // login of whoever wrote it last
+};
+
+// What a supervisor writes. The body and the URL together fit one chat message
+// (limits.max_text_bytes, 4000 by default) with room to spare.
+struct SharedAnswerText {
+    std::string language;
+    std::string title; // one line, 1-120 bytes
+    std::string body;  // 1-2000 bytes
+    std::string url;   // empty, or https://... of at most 500 bytes
+};
+
+inline constexpr std::size_t max_answer_title_bytes = 120;
+inline constexpr std::size_t max_answer_body_bytes = 2000;
+inline constexpr std::size_t max_answer_url_bytes = 500;
+
+// Why the text cannot be stored, naming the field (`field "title" must not be blank`), or
+// nothing when it can.
+std::optional<std::string> shared_answer_problem(const SharedAnswerText& text);
 
 // One register row as stored, column name -> value as text (NULL as empty), for tests and export.
 using VisitRow = std::map<std::string, std::string>;
@@ -103,9 +133,26 @@ public:
     void insert_visit(const core::VisitRecord& record);
     std::vector<VisitRow> visits();
 
+    // ---- Shared answers ----
+    // The answers in `language`, or in every language when it is empty; by language, then title.
+    std::vector<SharedAnswer> list_shared_answers(const std::string& language = {});
+    std::optional<SharedAnswer> find_shared_answer(std::int64_t id);
+    // Both throw StoreError with shared_answer_problem() when the text cannot be stored.
+    SharedAnswer add_shared_answer(const SharedAnswerText& text, const std::string& author,
+                                   core::TimePoint now);
+    // Nothing when there is no answer with this id.
+    std::optional<SharedAnswer> update_shared_answer(std::int64_t id, const SharedAnswerText& text,
+                                                     const std::string& author,
+                                                     core::TimePoint now);
+    // False when there is no answer with this id.
+    bool delete_shared_answer(std::int64_t id);
+
 private:
     sqlite3* db_ = nullptr;
 };
+
+// The schema version this program creates and understands: the number of migrations it knows.
+int latest_schema_version();
 
 // Password hashing: argon2id, OWASP parameters (m = 19 MiB, t = 2, p = 1) or stronger.
 std::string hash_password(const std::string& password);

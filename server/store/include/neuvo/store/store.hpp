@@ -2,16 +2,26 @@
 
 #include "neuvo/store/database.hpp"
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace neuvo::store {
 
 struct SessionGrant {
     std::string token; // goes into the advisor's cookie
     AdvisorAccount advisor;
+};
+
+// How a change to the shared answers went.
+struct SharedAnswerChange {
+    enum class Outcome { done, invalid, not_found, failed };
+    Outcome outcome = Outcome::failed;
+    std::optional<SharedAnswer> answer; // done: the answer as stored (nothing after a delete)
+    std::string reason;                 // invalid: the field and what is wrong with it
 };
 
 // The store as the running server sees it: one writer thread owns the database connection and
@@ -43,6 +53,16 @@ public:
                  std::function<void(std::optional<SessionGrant>)> done);
     void find_session(std::string token, std::function<void(std::optional<AdvisorAccount>)> done);
     void sign_out(std::string token);
+
+    // Shared answers, read and written on the writer thread. A list is nothing when the read
+    // failed; every field of a change is checked before anything is written.
+    void list_shared_answers(std::string language,
+                             std::function<void(std::optional<std::vector<SharedAnswer>>)> done);
+    void add_shared_answer(SharedAnswerText text, std::string author,
+                           std::function<void(SharedAnswerChange)> done);
+    void update_shared_answer(std::int64_t id, SharedAnswerText text, std::string author,
+                              std::function<void(SharedAnswerChange)> done);
+    void delete_shared_answer(std::int64_t id, std::function<void(SharedAnswerChange)> done);
 
     // Blocks until every job submitted before the call has been committed and its callback has
     // run, sign-ins included. Throws std::logic_error when called from a store callback.
