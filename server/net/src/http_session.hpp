@@ -1,5 +1,6 @@
 #pragma once
 
+#include "answers_api.hpp"
 #include "http_support.hpp"
 #include "live_view_json.hpp"
 #include "log.hpp"
@@ -169,6 +170,8 @@ private:
         if (path == "/api/live")
             return method == http::verb::get ? live_view(std::move(request))
                                              : method_not_allowed(request);
+        if (is_answers_path(path))
+            return shared_answers(std::move(request));
         if (path.starts_with("/api/") || path.starts_with("/ws/"))
             return respond(error_response(http::status::not_found, "not_found", "No such resource.",
                                           request.version(), request.keep_alive()));
@@ -324,6 +327,15 @@ private:
                                                               version, keep_alive));
                               });
         });
+    }
+
+    // ---- Shared answers (answers_api.cpp) ----
+
+    void shared_answers(Request request) {
+        serve_answers(context_, request, stream_.get_executor(),
+                      [self = self()](http::response<http::string_body> response) {
+                          self->respond(std::move(response));
+                      });
     }
 
     // ---- Writing ----
