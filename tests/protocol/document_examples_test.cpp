@@ -226,9 +226,80 @@ TEST_CASE("every http example is a JSON object", "[protocol][document]") {
         INFO("PROTOCOL.md line " << block.line);
         CHECK(parse_block(block).is_object());
     }
-    // The sign-in answer, the supervisors' live view and the error body are documented by example.
-    CHECK(http_blocks ==
-          std::set<std::string>{"json http-advisor", "json http-live", "json http-error"});
+    // The sign-in answer, the supervisors' live view, the shared answers (what is sent, one as
+    // stored, the list) and the error body are documented by example.
+    CHECK(http_blocks == std::set<std::string>{"json http-advisor", "json http-live",
+                                               "json http-answer-text", "json http-answer",
+                                               "json http-answers", "json http-error"});
+}
+
+namespace {
+
+std::set<std::string> keys_of(const json& object) {
+    std::set<std::string> names;
+    for (auto it = object.begin(); it != object.end(); ++it)
+        names.insert(it.key());
+    return names;
+}
+
+// The bounds the server holds a shared answer to (server/store/src/shared_answers.cpp).
+void check_answer_text(const json& answer) {
+    REQUIRE(answer.at("language").is_string());
+    REQUIRE(answer.at("title").is_string());
+    REQUIRE(answer.at("body").is_string());
+    CHECK_FALSE(answer["title"].get<std::string>().empty());
+    CHECK(answer["title"].get<std::string>().size() <= 120);
+    CHECK(answer["title"].get<std::string>().find('\n') == std::string::npos);
+    CHECK_FALSE(answer["body"].get<std::string>().empty());
+    CHECK(answer["body"].get<std::string>().size() <= 2000);
+    if (answer.contains("url") && !answer["url"].is_null()) {
+        REQUIRE(answer["url"].is_string());
+        CHECK(answer["url"].get<std::string>().starts_with("https://"));
+        CHECK(answer["url"].get<std::string>().size() <= 500);
+    }
+}
+
+void check_stored_answer(const FencedBlock& block, const json& answer) {
+    INFO("PROTOCOL.md line " << block.line << ":\n" << block.body);
+    CHECK(keys_of(answer) == std::set<std::string>{"id", "language", "title", "body", "url",
+                                                   "updated_at", "updated_by"});
+    CHECK(answer.at("id").is_number_integer());
+    CHECK(answer.at("updated_by").is_string());
+    REQUIRE(answer.at("updated_at").is_string());
+    // ISO 8601 in UTC to the second, e.g. 2026-11-25T14:03:12Z.
+    CHECK(answer["updated_at"].get<std::string>().size() == 20);
+    CHECK(answer["updated_at"].get<std::string>().ends_with("Z"));
+    check_answer_text(answer);
+}
+
+} // namespace
+
+TEST_CASE("the shared answer examples carry exactly their fields, within their bounds",
+          "[protocol][document]") {
+    auto texts = blocks_tagged("json http-answer-text");
+    REQUIRE(texts.size() == 1);
+    auto text = parse_block(texts.front());
+    CHECK(keys_of(text) == std::set<std::string>{"language", "title", "body", "url"});
+    check_answer_text(text);
+
+    auto stored = blocks_tagged("json http-answer");
+    REQUIRE(stored.size() == 1);
+    auto answer = parse_block(stored.front());
+    CHECK(keys_of(answer) == std::set<std::string>{"answer"});
+    check_stored_answer(stored.front(), answer.at("answer"));
+
+    auto lists = blocks_tagged("json http-answers");
+    REQUIRE(lists.size() == 1);
+    auto list = parse_block(lists.front());
+    CHECK(keys_of(list) == std::set<std::string>{"answers"});
+    REQUIRE(list.at("answers").is_array());
+    REQUIRE(list["answers"].size() >= 2);
+    bool shows_no_link = false;
+    for (const auto& item : list["answers"]) {
+        check_stored_answer(lists.front(), item);
+        shows_no_link = shows_no_link || item["url"].is_null();
+    }
+    CHECK(shows_no_link);
 }
 
 TEST_CASE("the live view example is metadata: queues per language and loads per advisor",
