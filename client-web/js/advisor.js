@@ -13,6 +13,7 @@ import {
   setupColleagues,
 } from './colleagues.js';
 import { openConsult, renderConsultTexts, setupConsults } from './consults.js';
+import { attachSharedAnswers } from './answers.js';
 
 const CATALOGUE_DIRECTORY = 'i18n/advisor';
 const UI_LANGUAGE_STORAGE_KEY = 'neuvo.advisor.uiLanguage';
@@ -740,6 +741,7 @@ function addConversation(message) {
   panel.querySelector('[data-testid="remove-button"]').addEventListener('click', () =>
     removeConversation(conversation));
   elements.conversationArea.append(panel);
+  attachSharedAnswers(panel, conversation.language, () => state.catalogue);
 
   conversation.panel = panel;
   conversation.listItem = listItem;

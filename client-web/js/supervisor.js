@@ -2,6 +2,7 @@
 // seconds and show each language's queue and each advisor's load, grouped by point. Metadata
 // only: the server never sends content here. Strings come from the advisor catalogues.
 
+import { AnswerEditor } from './answer-editor.js';
 import { fetchJson, submitSignIn } from './api.js';
 import { Connection } from './connection.js';
 import { advisorCatalogueTags, directionOf, loadCatalogue, setDocumentLanguage } from './i18n.js';
@@ -39,6 +40,8 @@ const elements = {
   advisorsTable: document.querySelector('[data-testid="advisors-table"]'),
   noAdvisors: byId('no-advisors'),
 };
+
+const answerEditor = new AnswerEditor(byId('answers-editor'), () => state.catalogue);
 
 const state = {
   catalogue: null,
@@ -89,6 +92,7 @@ async function useUiLanguage(tag) {
   if (state.error) showError(state.error.key);
   renderSignedInAs();
   render();
+  answerEditor.translate();
 }
 
 function renderSignedInAs() {
@@ -188,6 +192,7 @@ async function poll() {
     state.updateFailed = false;
     render();
     if (elements.screens.live.hidden) showScreen('live');
+    answerEditor.start();
   } else {
     // Keep what is on screen and say it is not current; try again.
     state.updateFailed = true;
@@ -207,6 +212,7 @@ function loadLanguageNames() {
   connection.on('welcome', (message) => {
     for (const language of message.languages ?? []) state.languages.set(language.tag, language);
     connection.close();
+    answerEditor.setLanguages(state.languages);
     render();
   });
   connection.connect();

@@ -24,7 +24,8 @@ const catalogueSets = [
     name: 'advisor',
     directory: join(webRoot, 'i18n', 'advisor'),
     required: ['en', 'fi', 'sv'],
-    users: ['advisor.html', 'js/advisor.js', 'js/chat-log.js', 'supervisor.html', 'js/supervisor.js'],
+    users: ['advisor.html', 'js/advisor.js', 'js/chat-log.js', 'js/answers.js', 'supervisor.html',
+      'js/supervisor.js', 'js/answer-editor.js'],
   },
 ];
 
