@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 
@@ -47,13 +48,32 @@ json encode_fields(const core::Queued& m) {
     return message;
 }
 
+json colleague_fields(const core::ColleagueRef& c) {
+    return {{"id", c.id}, {"name", c.name}, {"point", c.point_id}, {"point_name", c.point_name}};
+}
+
+json badge_fields(const core::AdvisorBadge& b) {
+    return {{"name", b.name},
+            {"point", b.point_id},
+            {"point_name", b.point_name},
+            {"languages", b.languages}};
+}
+
 json encode_fields(const core::Offer& m) {
-    return {{"type", "offer"},
-            {"conversation", m.conversation},
-            {"language", m.language},
-            {"home", m.home_municipality},
-            {"tier", core::tier_name(m.tier)},
-            {"expires_at", format_timestamp(m.expires_at)}};
+    json message = {{"type", "offer"},
+                    {"conversation", m.conversation},
+                    {"kind", core::offer_kind_name(m.kind)},
+                    {"language", m.language},
+                    {"home", m.home_municipality},
+                    {"tier", core::tier_name(m.tier)},
+                    {"expires_at", format_timestamp(m.expires_at)}};
+    if (m.transferred)
+        message["transferred"] = true;
+    if (m.from)
+        message["from"] = colleague_fields(*m.from);
+    if (m.from || !m.note.empty())
+        message["note"] = m.note;
+    return message;
 }
 
 json encode_fields(const core::OfferWithdrawn& m) {
@@ -100,6 +120,16 @@ json encode_fields(const core::ConversationStarted& m) {
          {{"name", m.advisor_name}, {"point", m.point_id}, {"point_name", m.point_name}}}};
     if (!m.request_id.empty())
         message["request"] = m.request_id;
+    if (!m.joined_as.empty()) {
+        message["joined_as"] = m.joined_as;
+        message["note"] = m.note;
+        if (m.from)
+            message["from"] = colleague_fields(*m.from);
+        json participants = json::array();
+        for (const auto& badge : m.participants)
+            participants.push_back(badge_fields(badge));
+        message["participants"] = std::move(participants);
+    }
     return message;
 }
 
@@ -119,9 +149,87 @@ json encode_fields(const core::ChatMessage& m) {
 json encode_fields(const core::MessageAccepted& m) {
     return {{"type", "accepted"},
             {"id", m.message_id},
-            {"conversation", m.conversation},
+            {m.consult ? "consult" : "conversation", m.conversation},
             {"seq", m.seq},
             {"duplicate", m.duplicate}};
+}
+
+json encode_fields(const core::Directory& m) {
+    json advisors = json::array();
+    for (const auto& entry : m.advisors) {
+        json row = colleague_fields(entry.colleague);
+        row["languages"] = entry.languages;
+        row["status"] = core::presence_name(entry.status);
+        row["active"] = entry.active;
+        row["capacity"] = entry.capacity;
+        row["connected"] = entry.connected;
+        advisors.push_back(std::move(row));
+    }
+    json message = {{"type", "directory"}, {"advisors", std::move(advisors)}};
+    if (!m.ref.empty())
+        message["ref"] = m.ref;
+    return message;
+}
+
+json encode_fields(const core::ConsultOpened& m) {
+    json message = {
+        {"type", "consult_opened"}, {"consult", m.consult}, {"with", colleague_fields(m.with)}};
+    if (!m.ref.empty())
+        message["ref"] = m.ref;
+    if (m.about)
+        message["about"] = {{"conversation", m.about->conversation},
+                            {"language", m.about->language},
+                            {"home", m.about->home_municipality}};
+    return message;
+}
+
+json encode_fields(const core::ConsultMessage& m) {
+    return {{"type", "consult_message"},
+            {"consult", m.consult},
+            {"seq", m.seq},
+            {"id", m.message_id},
+            {"author", m.author},
+            {"text", m.text},
+            {"sent_at", format_timestamp(m.sent_at)}};
+}
+
+json encode_fields(const core::ConsultClosed& m) {
+    return {{"type", "consult_closed"}, {"consult", m.consult}, {"reason", m.reason}};
+}
+
+json encode_fields(const core::Handover& m) {
+    json message = {{"type", "handover"},
+                    {"conversation", m.conversation},
+                    {"kind", core::offer_kind_name(m.kind)},
+                    {"status", m.status}};
+    if (!m.ref.empty())
+        message["ref"] = m.ref;
+    if (m.colleague)
+        message["colleague"] = colleague_fields(*m.colleague);
+    if (!m.language.empty())
+        message["language"] = m.language;
+    return message;
+}
+
+json encode_fields(const core::AdvisorJoined& m) {
+    return {{"type", "advisor_joined"},
+            {"conversation", m.conversation},
+            {"seq", m.seq},
+            {"role", m.role},
+            {"via", m.via},
+            {"advisor", badge_fields(m.advisor)}};
+}
+
+json encode_fields(const core::AdvisorLeft& m) {
+    return {{"type", "advisor_left"},
+            {"conversation", m.conversation},
+            {"seq", m.seq},
+            {"reason", m.reason},
+            {"advisor", badge_fields(m.advisor)}};
+}
+
+json encode_fields(const core::ConversationLeft& m) {
+    return {{"type", "conversation_left"}, {"conversation", m.conversation}, {"reason", m.reason}};
 }
 
 json encode_fields(const core::ConversationEnded& m) {
@@ -147,6 +255,24 @@ json encode_fields(const core::ErrorReply& m) {
     if (!m.ref.empty())
         message["ref"] = m.ref;
     return message;
+}
+
+// The schema accepted a positive integer; ids beyond int64 name nobody.
+core::AdvisorId colleague_id(const json& message) {
+    auto value = message.at("colleague").get<std::uint64_t>();
+    return value > static_cast<std::uint64_t>(INT64_MAX) ? 0 : static_cast<core::AdvisorId>(value);
+}
+
+// What the field table cannot say: a transfer names exactly one receiver.
+std::optional<DecodeError> cross_field_problem(const json& message, const std::string& ref) {
+    if (message.at("type") != "transfer")
+        return std::nullopt;
+    const bool to_colleague = message.contains("colleague") && !message["colleague"].is_null();
+    const bool to_queue = message.contains("language") && !message["language"].is_null();
+    if (to_colleague == to_queue)
+        return DecodeError{"invalid_field",
+                           "\"transfer\" names exactly one of \"colleague\" and \"language\"", ref};
+    return std::nullopt;
 }
 
 Inbound to_inbound(const json& message) {
@@ -176,6 +302,36 @@ Inbound to_inbound(const json& message) {
     if (type == "end")
         return EndConversation{message.at("id").get<std::string>(),
                                message.at("conversation").get<std::string>()};
+    if (type == "directory")
+        return ListColleagues{message.at("id").get<std::string>(),
+                              optional_string(message, "language"),
+                              optional_string(message, "point")};
+    if (type == "consult_open")
+        return OpenConsult{message.at("id").get<std::string>(), colleague_id(message),
+                           optional_string(message, "about")};
+    if (type == "consult_message")
+        return SendConsultText{message.at("id").get<std::string>(),
+                               message.at("consult").get<std::string>(),
+                               message.at("text").get<std::string>()};
+    if (type == "consult_close")
+        return CloseConsult{message.at("id").get<std::string>(),
+                            message.at("consult").get<std::string>()};
+    if (type == "invite")
+        return InviteColleague{message.at("id").get<std::string>(),
+                               message.at("conversation").get<std::string>(), colleague_id(message),
+                               optional_string(message, "note")};
+    if (type == "transfer") {
+        TransferConversation transfer{
+            message.at("id").get<std::string>(), message.at("conversation").get<std::string>(),
+            std::nullopt, optional_string(message, "language"), optional_string(message, "note")};
+        if (auto colleague = message.find("colleague");
+            colleague != message.end() && !colleague->is_null())
+            transfer.colleague = colleague_id(message);
+        return transfer;
+    }
+    if (type == "leave")
+        return LeaveConversation{message.at("id").get<std::string>(),
+                                 message.at("conversation").get<std::string>()};
     SetPresence presence{message.at("id").get<std::string>(),
                          message.at("status") == "available" ? core::Presence::available
                                                              : core::Presence::away,
@@ -203,6 +359,8 @@ std::variant<Inbound, DecodeError> decode_inbound(std::string_view frame) {
         ref.clear();
     if (auto violation = validate(message, Direction::to_server))
         return DecodeError{violation->code, violation->reason, ref};
+    if (auto problem = cross_field_problem(message, ref))
+        return *problem;
     return to_inbound(message);
 }
 

@@ -144,7 +144,7 @@ TEST_CASE("a newer sign-in of the same advisor replaces the older session and ta
     CHECK(text(f.board.advisor_connected(11, aino())) ==
           Lines{"close 10: replaced by a newer sign-in",
                 "to 11: started c-1 request= fi home=091 tier=own-point advisor=Aino "
-                "point=091-virka (Virka Info)",
+                "point=091-virka (Virka Info) joined_as=lead from=none note= participants=",
                 "to 11: presence away capacity=3 active=1"});
     CHECK(f.board.advisors_signed_in() == 1);
     CHECK(f.board.open_conversations() == 1);
@@ -196,7 +196,7 @@ TEST_CASE("an advisor back within the grace period continues the conversations w
     f.clock.advance(59s);
     CHECK(text(f.board.advisor_connected(12, aino())) ==
           Lines{"to 12: started c-1 request= fi home=091 tier=own-point advisor=Aino "
-                "point=091-virka (Virka Info)",
+                "point=091-virka (Virka Info) joined_as=lead from=none note= participants=",
                 "to 1: advisor c-1 back", "to 12: presence available capacity=2 active=1",
                 "to 12: offer c-2 fi home=091 tier=own-point expires=+79s",
                 "to 12: presence available capacity=2 active=2"});

@@ -41,6 +41,19 @@ inline std::string optional_seconds(const std::optional<std::int64_t>& seconds) 
     return seconds ? std::to_string(*seconds) : "none";
 }
 
+inline std::string joined_text(const ConversationStarted& m) {
+    if (m.joined_as.empty()) {
+        return "";
+    }
+    std::string line = " joined_as=" + m.joined_as;
+    line += " from=" + (m.from ? m.from->name : std::string("none"));
+    line += " note=" + m.note + " participants=";
+    for (const AdvisorBadge& badge : m.participants) {
+        line += badge.name + ";";
+    }
+    return line;
+}
+
 inline std::string outbound_text(const Outbound& message) {
     return std::visit(
         [](const auto& m) -> std::string {
@@ -54,15 +67,16 @@ inline std::string outbound_text(const Outbound& message) {
                 return "started " + m.conversation + " request=" + m.request_id + " " + m.language +
                        " home=" + m.home_municipality + " tier=" + tier_name(m.tier) +
                        " advisor=" + m.advisor_name + " point=" + m.point_id + " (" + m.point_name +
-                       ")";
+                       ")" + joined_text(m);
             } else if constexpr (std::is_same_v<T, ChatMessage>) {
                 return "message " + m.conversation + " seq=" + std::to_string(m.seq) +
                        " id=" + m.message_id + " from=" + role_name(m.from) +
                        " author=" + m.author + " text=" + m.text +
                        " at=" + seconds_since_start(m.sent_at);
             } else if constexpr (std::is_same_v<T, MessageAccepted>) {
-                return "accepted " + m.message_id + " " + m.conversation +
-                       " seq=" + std::to_string(m.seq) + (m.duplicate ? " duplicate" : "");
+                return "accepted " + m.message_id + " " + (m.consult ? "consult " : "") +
+                       m.conversation + " seq=" + std::to_string(m.seq) +
+                       (m.duplicate ? " duplicate" : "");
             } else if constexpr (std::is_same_v<T, ConversationEnded>) {
                 return "ended " + m.conversation + " seq=" + std::to_string(m.seq) +
                        " reason=" + m.reason;
@@ -75,7 +89,13 @@ inline std::string outbound_text(const Outbound& message) {
             } else if constexpr (std::is_same_v<T, Offer>) {
                 return "offer " + m.conversation + " " + m.language +
                        " home=" + m.home_municipality + " tier=" + tier_name(m.tier) +
-                       " expires=" + seconds_since_start(m.expires_at);
+                       " expires=" + seconds_since_start(m.expires_at) +
+                       (m.kind == OfferKind::request
+                            ? ""
+                            : std::string(" kind=") + offer_kind_name(m.kind)) +
+                       (m.transferred ? " transferred" : "") +
+                       (m.from ? " from=" + m.from->name : "") +
+                       (m.note.empty() ? "" : " note=" + m.note);
             } else if constexpr (std::is_same_v<T, OfferWithdrawn>) {
                 return "withdrawn " + m.conversation + " reason=" + m.reason;
             } else if constexpr (std::is_same_v<T, Alternatives>) {
@@ -94,6 +114,38 @@ inline std::string outbound_text(const Outbound& message) {
                 return "closed " + m.request_id + " reason=" + m.reason;
             } else if constexpr (std::is_same_v<T, AdvisorConnection>) {
                 return "advisor " + m.conversation + " " + m.status;
+            } else if constexpr (std::is_same_v<T, Directory>) {
+                std::string line = "directory ref=" + m.ref + ":";
+                for (const DirectoryEntry& entry : m.advisors) {
+                    line += " " + entry.colleague.name + "@" + entry.colleague.point_id + "(" +
+                            presence_name(entry.status) + " " + std::to_string(entry.active) + "/" +
+                            std::to_string(entry.capacity) +
+                            (entry.connected ? "" : " reconnecting") + ")";
+                }
+                return line;
+            } else if constexpr (std::is_same_v<T, ConsultOpened>) {
+                return "consult " + m.consult + " opened ref=" + m.ref + " with=" + m.with.name +
+                       (m.about ? " about=" + m.about->conversation + " " + m.about->language +
+                                      " home=" + m.about->home_municipality
+                                : "");
+            } else if constexpr (std::is_same_v<T, ConsultMessage>) {
+                return "consult " + m.consult + " message seq=" + std::to_string(m.seq) +
+                       " id=" + m.message_id + " author=" + m.author + " text=" + m.text;
+            } else if constexpr (std::is_same_v<T, ConsultClosed>) {
+                return "consult " + m.consult + " closed reason=" + m.reason;
+            } else if constexpr (std::is_same_v<T, Handover>) {
+                return "handover " + m.conversation + " " + offer_kind_name(m.kind) + " " +
+                       m.status + " ref=" + m.ref +
+                       (m.colleague ? " colleague=" + m.colleague->name : "") +
+                       (m.language.empty() ? "" : " language=" + m.language);
+            } else if constexpr (std::is_same_v<T, AdvisorJoined>) {
+                return "joined " + m.conversation + " seq=" + std::to_string(m.seq) + " " +
+                       m.advisor.name + " role=" + m.role + " via=" + m.via;
+            } else if constexpr (std::is_same_v<T, AdvisorLeft>) {
+                return "left " + m.conversation + " seq=" + std::to_string(m.seq) + " " +
+                       m.advisor.name + " reason=" + m.reason;
+            } else if constexpr (std::is_same_v<T, ConversationLeft>) {
+                return "you left " + m.conversation + " reason=" + m.reason;
             } else {
                 static_assert(std::is_same_v<T, ErrorReply>);
                 // The reason is for people; tests check that there is one, not its wording.
@@ -107,7 +159,11 @@ inline std::string visit_text(const VisitRecord& v) {
     return "visit " + v.outcome + " point=" + v.point_id + " advisor_point=" + v.advisor_point_id +
            " " + v.channel + " " + v.language + " home=" + v.home_municipality + " tier=" + v.tier +
            " hour=" + hour_text(v.started_hour) + " wait=" + std::to_string(v.wait_seconds) +
-           " duration=" + std::to_string(v.duration_seconds) + " ended_by=" + v.ended_by;
+           " duration=" + std::to_string(v.duration_seconds) + " ended_by=" + v.ended_by +
+           (v.transfers == 0 ? ""
+                             : " transfers=" + std::to_string(v.transfers) + " from=" +
+                                   v.transfer_from_point_id + " to=" + v.transfer_to_point_id) +
+           (v.invited_advisors == 0 ? "" : " invited=" + std::to_string(v.invited_advisors));
 }
 
 inline std::string effect_text(const Effect& effect) {

@@ -172,6 +172,54 @@ void check_decoded_fields(const json& example, const protocol::Inbound& decoded)
         } else {
             CHECK_FALSE(presence->follow_schedule.has_value());
         }
+    } else if (type == "directory") {
+        const auto* list = std::get_if<protocol::ListColleagues>(&decoded);
+        REQUIRE(list != nullptr);
+        CHECK(list->id == example.at("id").get<std::string>());
+        CHECK(list->language == example.value("language", std::string()));
+        CHECK(list->point == example.value("point", std::string()));
+    } else if (type == "consult_open") {
+        const auto* open = std::get_if<protocol::OpenConsult>(&decoded);
+        REQUIRE(open != nullptr);
+        CHECK(open->id == example.at("id").get<std::string>());
+        CHECK(open->colleague == example.at("colleague").get<core::AdvisorId>());
+        CHECK(open->about == example.value("about", std::string()));
+    } else if (type == "consult_message") {
+        const auto* message = std::get_if<protocol::SendConsultText>(&decoded);
+        REQUIRE(message != nullptr);
+        CHECK(message->id == example.at("id").get<std::string>());
+        CHECK(message->consult == example.at("consult").get<std::string>());
+        CHECK(message->text == example.at("text").get<std::string>());
+    } else if (type == "consult_close") {
+        const auto* close = std::get_if<protocol::CloseConsult>(&decoded);
+        REQUIRE(close != nullptr);
+        CHECK(close->id == example.at("id").get<std::string>());
+        CHECK(close->consult == example.at("consult").get<std::string>());
+    } else if (type == "invite") {
+        const auto* invite = std::get_if<protocol::InviteColleague>(&decoded);
+        REQUIRE(invite != nullptr);
+        CHECK(invite->id == example.at("id").get<std::string>());
+        CHECK(invite->conversation == example.at("conversation").get<std::string>());
+        CHECK(invite->colleague == example.at("colleague").get<core::AdvisorId>());
+        CHECK(invite->note == example.value("note", std::string()));
+    } else if (type == "transfer") {
+        const auto* transfer = std::get_if<protocol::TransferConversation>(&decoded);
+        REQUIRE(transfer != nullptr);
+        CHECK(transfer->id == example.at("id").get<std::string>());
+        CHECK(transfer->conversation == example.at("conversation").get<std::string>());
+        if (example.contains("colleague")) {
+            REQUIRE(transfer->colleague.has_value());
+            CHECK(*transfer->colleague == example.at("colleague").get<core::AdvisorId>());
+        } else {
+            CHECK_FALSE(transfer->colleague.has_value());
+        }
+        CHECK(transfer->language == example.value("language", std::string()));
+        CHECK(transfer->note == example.value("note", std::string()));
+    } else if (type == "leave") {
+        const auto* leave = std::get_if<protocol::LeaveConversation>(&decoded);
+        REQUIRE(leave != nullptr);
+        CHECK(leave->id == example.at("id").get<std::string>());
+        CHECK(leave->conversation == example.at("conversation").get<std::string>());
     } else {
         FAIL("the test has no field check for to-server type \"" << type << "\"");
     }
@@ -339,11 +387,31 @@ TEST_CASE("PROTOCOL.md shows an example of every message type of the schema",
           "[protocol][document]") {
     const std::map<std::string, std::set<std::string>> documented_types = {
         {"json to-server",
-         {"request", "cancel", "message", "ack", "end", "presence", "accept", "decline"}},
+         {"request", "cancel", "message", "ack", "end", "presence", "accept", "decline",
+          "directory", "consult_open", "consult_message", "consult_close", "invite", "transfer",
+          "leave"}},
         {"json to-peer",
-         {"welcome", "queued", "alternatives", "request_closed", "offer", "offer_withdrawn",
-          "conversation_started", "advisor_connection", "message", "accepted", "conversation_ended",
-          "presence", "error"}},
+         {"welcome",
+          "queued",
+          "alternatives",
+          "request_closed",
+          "offer",
+          "offer_withdrawn",
+          "conversation_started",
+          "advisor_connection",
+          "message",
+          "accepted",
+          "conversation_ended",
+          "presence",
+          "error",
+          "directory",
+          "consult_opened",
+          "consult_message",
+          "consult_closed",
+          "handover",
+          "advisor_joined",
+          "advisor_left",
+          "conversation_left"}},
     };
     for (const auto& [info, expected_types] : documented_types) {
         std::set<std::string> shown;
@@ -389,6 +457,12 @@ TEST_CASE("every error code the server sends is listed in the error-code table",
         "unknown_request",
         "session_replaced",
         "server_busy",
+        "unknown_colleague",
+        "already_in_conversation",
+        "handover_pending",
+        "not_lead",
+        "only_advisor",
+        "not_in_consult",
     };
     auto table = error_table_codes(read_document());
     REQUIRE_FALSE(table.empty());

@@ -42,8 +42,16 @@ core::TimePoint november_25_at_14_03_07(std::chrono::nanoseconds extra) {
 }
 
 core::ConversationStarted started(core::Tier tier, std::string request_id) {
-    return core::ConversationStarted{"k3f9-1", std::move(request_id), "ar",        "049", tier,
-                                     "Aino",   "091-virka",           "Virka Info"};
+    core::ConversationStarted message;
+    message.conversation = "k3f9-1";
+    message.request_id = std::move(request_id);
+    message.language = "ar";
+    message.home_municipality = "049";
+    message.tier = tier;
+    message.advisor_name = "Aino";
+    message.point_id = "091-virka";
+    message.point_name = "Virka Info";
+    return message;
 }
 
 } // namespace
@@ -79,9 +87,14 @@ TEST_CASE("offer names the conversation to be, its tier and when it expires",
                       .language = "ar",
                       .home_municipality = "049",
                       .tier = core::Tier::region,
-                      .expires_at = november_25_at_14_03_07(milliseconds(123)) + seconds(20)};
+                      .expires_at = november_25_at_14_03_07(milliseconds(123)) + seconds(20),
+                      .kind = core::OfferKind::request,
+                      .transferred = false,
+                      .from = std::nullopt,
+                      .note = ""};
     CHECK(encoded(offer) == json{{"type", "offer"},
                                  {"conversation", "k3f9-1"},
+                                 {"kind", "request"},
                                  {"language", "ar"},
                                  {"home", "049"},
                                  {"tier", "region"},

@@ -36,10 +36,22 @@ TEST_CASE("the register's columns are exactly the allowed ones", "[store][visits
     Database database(scratch.database_path());
 
     // Adding a column to the register is a privacy decision: it must be added here on purpose.
-    const std::vector<std::string> allowed = {
-        "id",           "outcome",      "point_id",          "advisor_point_id",
-        "channel",      "language",     "home_municipality", "tier",
-        "started_hour", "wait_seconds", "duration_seconds",  "ended_by"};
+    const std::vector<std::string> allowed = {"id",
+                                              "outcome",
+                                              "point_id",
+                                              "advisor_point_id",
+                                              "channel",
+                                              "language",
+                                              "home_municipality",
+                                              "tier",
+                                              "started_hour",
+                                              "wait_seconds",
+                                              "duration_seconds",
+                                              "ended_by",
+                                              "transfers",
+                                              "transfer_from_point_id",
+                                              "transfer_to_point_id",
+                                              "invited_advisors"};
     CHECK(RawConnection(scratch.database_path())
               .column("SELECT name FROM pragma_table_info('visits')") == allowed);
 
@@ -73,8 +85,35 @@ TEST_CASE("a visit is written and read back exactly", "[store][visits]") {
         {"wait_seconds", "95"},
         {"duration_seconds", "1260"},
         {"ended_by", "advisor"},
+        {"transfers", "0"},
+        {"transfer_from_point_id", ""},
+        {"transfer_to_point_id", ""},
+        {"invited_advisors", "0"},
     };
     CHECK(database.visits() == std::vector<VisitRow>{expected});
+}
+
+TEST_CASE("a transferred visit keeps how often and between which points", "[store][visits]") {
+    ScratchDirectory scratch;
+    Database database(scratch.database_path());
+    core::VisitRecord record = served_visit();
+    record.transfers = 2;
+    record.transfer_from_point_id = "091-virka";
+    record.transfer_to_point_id = "049-inespoo";
+    record.invited_advisors = 1;
+    database.insert_visit(record);
+
+    const auto rows = database.visits();
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].at("transfers") == "2");
+    CHECK(rows[0].at("transfer_from_point_id") == "091-virka");
+    CHECK(rows[0].at("transfer_to_point_id") == "049-inespoo");
+    CHECK(rows[0].at("invited_advisors") == "1");
+
+    // Like every other code column, the points refuse anything shaped like free text.
+    record.transfer_to_point_id = "Aino's desk";
+    CHECK_THROWS_AS(database.insert_visit(record), StoreError);
+    CHECK(database.visits().size() == 1);
 }
 
 TEST_CASE("an unserved visit stores its missing point and tier as NULL", "[store][visits]") {

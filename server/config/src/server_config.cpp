@@ -174,6 +174,8 @@ void read_routing(const Field& field, core::Policy& policy) {
         policy.default_service = seconds(field.at("default_service_seconds").integer(1, 86400));
     if (field.has("service_history"))
         policy.service_history = static_cast<int>(field.at("service_history").integer(1, 1000));
+    if (field.has("handover_timeout_seconds"))
+        policy.handover_timeout = seconds(field.at("handover_timeout_seconds").integer(1, 3600));
 }
 
 void read_languages(const Field& field, core::ServiceNetwork& network) {

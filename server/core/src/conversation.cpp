@@ -4,29 +4,94 @@
 
 namespace neuvo::core {
 
-std::optional<std::uint64_t> Conversation::seq_of(Role sender,
+const Conversation::Seat* Conversation::lead() const {
+    auto it = std::find_if(seats_.begin(), seats_.end(), [](const Seat& s) { return s.lead; });
+    return it == seats_.end() ? nullptr : &*it;
+}
+
+const Conversation::Seat* Conversation::seat_of(AdvisorId advisor) const {
+    auto it = std::find_if(seats_.begin(), seats_.end(),
+                           [&](const Seat& s) { return s.advisor == advisor; });
+    return it == seats_.end() ? nullptr : &*it;
+}
+
+const Conversation::Seat* Conversation::seat_on(SessionId session) const {
+    auto it = std::find_if(seats_.begin(), seats_.end(),
+                           [&](const Seat& s) { return s.session == session; });
+    return it == seats_.end() ? nullptr : &*it;
+}
+
+std::vector<SessionId> Conversation::sessions_except(SessionId except) const {
+    std::vector<SessionId> sessions;
+    if (facts_.client != except) {
+        sessions.push_back(facts_.client);
+    }
+    for (const Seat& seat : seats_) {
+        if (seat.session != except) {
+            sessions.push_back(seat.session);
+        }
+    }
+    return sessions;
+}
+
+void Conversation::add_advisor(AdvisorId advisor, SessionId session, bool lead) {
+    if (lead) {
+        for (Seat& seat : seats_) {
+            seat.lead = false;
+        }
+    }
+    seats_.push_back(Seat{advisor, session, lead});
+}
+
+void Conversation::remove_advisor(AdvisorId advisor) {
+    std::erase_if(seats_, [&](const Seat& s) { return s.advisor == advisor; });
+}
+
+void Conversation::make_lead(AdvisorId advisor) {
+    for (Seat& seat : seats_) {
+        seat.lead = seat.advisor == advisor;
+    }
+}
+
+void Conversation::move_advisor_to(AdvisorId advisor, SessionId session) {
+    for (Seat& seat : seats_) {
+        if (seat.advisor == advisor) {
+            seat.session = session;
+        }
+    }
+}
+
+AdvisorId Conversation::key_of(SessionId participant) const {
+    const Seat* seat = seat_on(participant);
+    return seat == nullptr ? client_key : seat->advisor;
+}
+
+std::optional<std::uint64_t> Conversation::seq_of(AdvisorId sender,
                                                   const std::string& message_id) const {
-    const auto& seen = sender == Role::advisor ? advisor_messages_ : client_messages_;
-    auto it = seen.find(message_id);
-    if (it == seen.end()) {
+    auto by_sender = messages_.find(sender);
+    if (by_sender == messages_.end()) {
+        return std::nullopt;
+    }
+    auto it = by_sender->second.find(message_id);
+    if (it == by_sender->second.end()) {
         return std::nullopt;
     }
     return it->second;
 }
 
-void Conversation::remember(Role sender, const std::string& message_id, std::uint64_t seq) {
-    auto& seen = sender == Role::advisor ? advisor_messages_ : client_messages_;
-    seen.emplace(message_id, seq);
+void Conversation::remember(AdvisorId sender, const std::string& message_id, std::uint64_t seq) {
+    messages_[sender].emplace(message_id, seq);
 }
 
-void Conversation::acknowledge(Role receiver, std::uint64_t seq) {
-    auto& acknowledged = receiver == Role::advisor ? advisor_acknowledged_ : client_acknowledged_;
+void Conversation::acknowledge(AdvisorId receiver, std::uint64_t seq) {
     // Acks may arrive out of order; only the highest one says what the receiver has.
+    std::uint64_t& acknowledged = acknowledged_[receiver];
     acknowledged = std::max(acknowledged, seq);
 }
 
-std::uint64_t Conversation::acknowledged(Role receiver) const {
-    return receiver == Role::advisor ? advisor_acknowledged_ : client_acknowledged_;
+std::uint64_t Conversation::acknowledged(AdvisorId receiver) const {
+    auto it = acknowledged_.find(receiver);
+    return it == acknowledged_.end() ? 0 : it->second;
 }
 
 } // namespace neuvo::core

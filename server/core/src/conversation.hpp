@@ -8,19 +8,19 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace neuvo::core {
 
-// One conversation between a client and an advisor. It numbers every event it delivers, remembers
-// each sender's message ids so that a resend is recognised, and keeps how far each side has
-// confirmed receipt. It never holds message content.
+// One conversation between a client and one or more advisors: a lead, whose capacity it uses and
+// who may transfer it, and colleagues invited in. It numbers every event it delivers, remembers
+// each sender's message ids so that a resend is recognised, and keeps how far each participant
+// has confirmed receipt. It never holds message content.
 class Conversation {
 public:
     struct Facts {
         std::string id;
         SessionId client = 0;
-        SessionId advisor = 0; // the advisor's current socket
-        AdvisorId advisor_id = 0;
         std::string request_id;
         std::string language;
         std::string home; // a municipality code, "other" or "unknown"
@@ -29,40 +29,64 @@ public:
         TimePoint started_at;
     };
 
+    struct Seat {
+        AdvisorId advisor = 0;
+        SessionId session = 0; // the advisor's current socket
+        bool lead = false;
+    };
+
     explicit Conversation(Facts facts) : facts_(std::move(facts)) {}
 
     const Facts& facts() const { return facts_; }
-    bool has_participant(SessionId session) const {
-        return session == facts_.client || session == facts_.advisor;
-    }
-    // Both only for a participant.
-    Role role_of(SessionId participant) const {
-        return participant == facts_.advisor ? Role::advisor : Role::client;
-    }
-    SessionId other_than(SessionId participant) const {
-        return participant == facts_.advisor ? facts_.client : facts_.advisor;
-    }
 
+    // Advisors in the order they joined; the lead, when there is one, among them.
+    const std::vector<Seat>& seats() const { return seats_; }
+    const Seat* lead() const;
+    const Seat* seat_of(AdvisorId advisor) const;
+    const Seat* seat_on(SessionId session) const;
+    bool has_participant(SessionId session) const {
+        return session == facts_.client || seat_on(session) != nullptr;
+    }
+    bool is_client(SessionId session) const { return session == facts_.client; }
+    // Every participant's socket but `except`'s, the client first.
+    std::vector<SessionId> sessions_except(SessionId except) const;
+
+    void add_advisor(AdvisorId advisor, SessionId session, bool lead);
+    void remove_advisor(AdvisorId advisor);
+    void make_lead(AdvisorId advisor);
     // The advisor continues on a new socket after a reconnection or a newer sign-in.
-    void move_advisor_to(SessionId session) { facts_.advisor = session; }
+    void move_advisor_to(AdvisorId advisor, SessionId session);
+
+    // A transfer to another language's queue: the conversation goes on in that language.
+    void switch_language(std::string language) { facts_.language = std::move(language); }
 
     std::uint64_t take_next_seq() { return ++last_seq_; }
     std::uint64_t last_seq() const { return last_seq_; }
 
-    // The seq a sender's message got the first time it was seen, if it was.
-    std::optional<std::uint64_t> seq_of(Role sender, const std::string& message_id) const;
-    void remember(Role sender, const std::string& message_id, std::uint64_t seq);
+    // Senders and receivers are told apart by a key: 0 for the client, the advisor's id else.
+    static constexpr AdvisorId client_key = 0;
+    AdvisorId key_of(SessionId participant) const;
 
-    void acknowledge(Role receiver, std::uint64_t seq);
-    std::uint64_t acknowledged(Role receiver) const;
+    // The seq a sender's message got the first time it was seen, if it was.
+    std::optional<std::uint64_t> seq_of(AdvisorId sender, const std::string& message_id) const;
+    void remember(AdvisorId sender, const std::string& message_id, std::uint64_t seq);
+
+    void acknowledge(AdvisorId receiver, std::uint64_t seq);
+    std::uint64_t acknowledged(AdvisorId receiver) const;
+
+    // For the register: transfers made, and the points of the last one.
+    int transfers = 0;
+    std::string transfer_from_point;
+    std::string transfer_to_point;
+    int invited_advisors = 0;
+    std::string last_lead_point; // the point that served it, also once its lead is gone
 
 private:
     Facts facts_;
+    std::vector<Seat> seats_;
     std::uint64_t last_seq_ = 0;
-    std::map<std::string, std::uint64_t> client_messages_;
-    std::map<std::string, std::uint64_t> advisor_messages_;
-    std::uint64_t client_acknowledged_ = 0;
-    std::uint64_t advisor_acknowledged_ = 0;
+    std::map<AdvisorId, std::map<std::string, std::uint64_t>> messages_;
+    std::map<AdvisorId, std::uint64_t> acknowledged_;
 };
 
 } // namespace neuvo::core

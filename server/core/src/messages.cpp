@@ -22,4 +22,16 @@ const char* presence_name(Presence presence) {
     return "away";
 }
 
+const char* offer_kind_name(OfferKind kind) {
+    switch (kind) {
+    case OfferKind::request:
+        return "request";
+    case OfferKind::invitation:
+        return "invitation";
+    case OfferKind::transfer:
+        return "transfer";
+    }
+    return "request";
+}
+
 } // namespace neuvo::core

@@ -7,15 +7,20 @@ namespace neuvo::core {
 void Switchboard::State::make_offer(SessionId client, AdvisorMatch match, Effects& effects) {
     Request& request = request_of(client);
     SignedInAdvisor& advisor = advisors.at(match.advisor);
-    std::string id = conversation_prefix + std::to_string(++conversations_started);
+    // A transferred conversation keeps its id; a new one gets the next.
+    std::string id = request.transfer_of.empty()
+                         ? conversation_prefix + std::to_string(++conversations_started)
+                         : request.transfer_of;
     TimePoint expires_at = clock.now() + policy.offer_timeout;
     offers.emplace(id, PendingOffer{client, match.advisor, match.tier, expires_at});
     offer_deadlines.emplace(expires_at, id);
     advisor.offers.push_back(id);
     request.offer = id;
     fresh_clients.erase(client);
-    effects.push_back(Deliver{advisor.session,
-                              Offer{id, request.language, request.home, match.tier, expires_at}});
+    effects.push_back(
+        Deliver{advisor.session, Offer{id, request.language, request.home, match.tier, expires_at,
+                                       OfferKind::request, !request.transfer_of.empty(),
+                                       request.transfer_from, request.transfer_note}});
     effects.push_back(Deliver{advisor.session, advisor.presence_state()});
 }
 

@@ -24,8 +24,12 @@ struct SignedInAdvisor {
     Presence status = Presence::away;
     int capacity = 0;
     bool follow_schedule = false;
-    std::vector<std::string> conversations; // open ones, oldest first
+    std::vector<std::string> conversations; // open ones this advisor leads, oldest first
     std::vector<std::string> offers;        // pending ones, oldest first
+    // Conversations this advisor was invited into: they take none of the advisor's capacity.
+    std::vector<std::string> guest_in;
+    std::vector<std::string> consults;           // open consult threads
+    std::vector<std::string> handovers_received; // invitations and transfers awaiting an answer
     // Since the last conversation ended or the advisor became available: who rested longest
     // gets the next client among equally loaded advisors.
     TimePoint idle_since;

@@ -105,7 +105,12 @@ Effects Switchboard::cancel_request(SessionId session, const std::string& reques
     }
     Effects effects;
     effects.push_back(Deliver{session, RequestClosed{request_id, "cancelled"}});
-    s.give_up_request(session, "client_cancelled", effects);
+    if (!client->second.waiting->transfer_of.empty()) {
+        // Waiting for the next advisor of a transferred conversation: giving up ends it.
+        s.close_conversation(client->second.conversation, "client", std::nullopt, effects);
+    } else {
+        s.give_up_request(session, "client_cancelled", effects);
+    }
     s.finish(effects);
     return effects;
 }
@@ -155,6 +160,8 @@ Effects Switchboard::advisor_connected(SessionId session, AdvisorProfile profile
         for (const std::string& offer : std::vector<std::string>(advisor.offers)) {
             s.withdraw_offer(offer, "socket_gone");
         }
+        // The old socket had the offers; the senders hear they were not taken.
+        s.withdraw_handovers_to(advisor, effects);
         advisor.status = Presence::away;
         s.change_capacity(advisor, s.policy.default_capacity);
         advisor.follow_schedule = false;
@@ -170,18 +177,43 @@ Effects Switchboard::advisor_connected(SessionId session, AdvisorProfile profile
     advisor.missed_offers_in_row = 0;
     s.advisor_sessions[session] = advisor.profile.id;
     s.add_speaker(advisor);
-    for (const std::string& id : advisor.conversations) {
+    auto restart = [&](const std::string& id, bool lead) {
         Conversation& talk = s.conversations.at(id);
-        talk.move_advisor_to(session);
+        talk.move_advisor_to(advisor.profile.id, session);
         const Conversation::Facts& facts = talk.facts();
-        effects.push_back(
-            Deliver{session, ConversationStarted{id, "", facts.language, facts.home, facts.tier,
-                                                 advisor.profile.display_name,
-                                                 advisor.point ? advisor.point->id : "",
-                                                 advisor.point ? advisor.point->name : ""}});
-        if (!replacing) {
+        ConversationStarted started{id,
+                                    "",
+                                    facts.language,
+                                    facts.home,
+                                    facts.tier,
+                                    advisor.profile.display_name,
+                                    advisor.point ? advisor.point->id : "",
+                                    advisor.point ? advisor.point->name : "",
+                                    lead ? "lead" : "invited",
+                                    std::nullopt,
+                                    "",
+                                    {}};
+        for (const Conversation::Seat& seat : talk.seats()) {
+            if (seat.advisor != advisor.profile.id) {
+                started.participants.push_back(s.badge(s.advisors.at(seat.advisor)));
+            }
+        }
+        effects.push_back(Deliver{session, std::move(started)});
+        if (!replacing && lead) {
             effects.push_back(Deliver{facts.client, AdvisorConnection{id, "back"}});
         }
+    };
+    for (const std::string& id : advisor.conversations) {
+        restart(id, true);
+    }
+    for (const std::string& id : advisor.guest_in) {
+        restart(id, false);
+    }
+    for (const std::string& id : advisor.consults) {
+        const ConsultThread& thread = s.consults.at(id);
+        const SignedInAdvisor& other = s.advisors.at(thread.other_than(advisor.profile.id));
+        effects.push_back(
+            Deliver{session, ConsultOpened{id, "", s.colleague_ref(other), thread.about()}});
     }
     effects.push_back(Deliver{session, advisor.presence_state()});
     s.fresh_advisors.insert(advisor.profile.id);
@@ -237,11 +269,17 @@ Effects Switchboard::answer_offer(SessionId session, const std::string& conversa
     if (advisor == nullptr) {
         return error_reply(session, "not_allowed", "only advisors answer offers", ref);
     }
+    Effects effects;
+    if (auto handover = s.handovers.find(conversation);
+        handover != s.handovers.end() && handover->second.receiver == advisor->profile.id) {
+        s.answer_handover(conversation, accept, effects);
+        s.finish(effects);
+        return effects;
+    }
     auto offer = s.offers.find(conversation);
     if (offer == s.offers.end() || offer->second.advisor != advisor->profile.id) {
         return error_reply(session, "no_such_offer", "the offer is not (or no longer) yours", ref);
     }
-    Effects effects;
     if (accept) {
         s.accept(conversation, effects);
     } else {
@@ -263,8 +301,13 @@ Effects Switchboard::post_message(SessionId session, const std::string& conversa
         return error_reply(session, "missing_field", "field \"id\" is required in \"message\"",
                            message_id);
     }
-    if (!s.advisors.at(talk->facts().advisor_id).connected()) {
-        // Nothing is kept: the client resends when the advisor is back.
+    const bool from_client = talk->is_client(session);
+    const bool someone_to_answer = std::any_of(
+        talk->seats().begin(), talk->seats().end(), [&](const Conversation::Seat& seat) {
+            return seat.session != session && s.advisors.at(seat.advisor).connected();
+        });
+    if (from_client && !someone_to_answer) {
+        // Nothing is kept: the client resends when an advisor is there again.
         return error_reply(session, "advisor_unavailable",
                            "the advisor's connection is being restored; send it again later",
                            message_id);
@@ -279,19 +322,19 @@ Effects Switchboard::post_message(SessionId session, const std::string& conversa
                            message_id);
     }
 
-    Role sender = talk->role_of(session);
+    const AdvisorId sender = talk->key_of(session);
     if (auto seen = talk->seq_of(sender, message_id)) {
         return Effects{Deliver{session, MessageAccepted{message_id, conversation, *seen, true}}};
     }
     std::uint64_t seq = talk->take_next_seq();
     talk->remember(sender, message_id, seq);
-    std::string author = sender == Role::advisor
-                             ? s.advisors.at(talk->facts().advisor_id).profile.display_name
-                             : std::string();
+    std::string author = from_client ? std::string() : s.advisors.at(sender).profile.display_name;
     Effects effects;
-    effects.push_back(
-        Deliver{talk->other_than(session), ChatMessage{conversation, seq, message_id, sender,
-                                                       std::move(author), text, s.clock.now()}});
+    s.tell_participants(*talk,
+                        ChatMessage{conversation, seq, message_id,
+                                    from_client ? Role::client : Role::advisor, std::move(author),
+                                    text, s.clock.now()},
+                        session, effects);
     effects.push_back(Deliver{session, MessageAccepted{message_id, conversation, seq, false}});
     return effects;
 }
@@ -310,7 +353,7 @@ Effects Switchboard::acknowledge(SessionId session, const std::string& conversat
                                std::to_string(talk->last_seq()) + ")",
                            "");
     }
-    talk->acknowledge(talk->role_of(session), seq);
+    talk->acknowledge(talk->key_of(session), seq);
     return {};
 }
 
@@ -322,8 +365,14 @@ Effects Switchboard::end_conversation(SessionId session, const std::string& conv
         return error_reply(session, "not_in_conversation", "no such conversation for this session",
                            ref);
     }
+    const Conversation::Seat* seat = talk->seat_on(session);
+    if (seat != nullptr && !seat->lead && talk->lead() != nullptr) {
+        return error_reply(session, "not_lead",
+                           "an invited advisor steps out with \"leave\"; the lead ends it", ref);
+    }
     Effects effects;
-    s.close_conversation(conversation, role_name(talk->role_of(session)), std::nullopt, effects);
+    s.close_conversation(conversation, seat == nullptr ? "client" : "advisor", std::nullopt,
+                         effects);
     s.finish(effects);
     return effects;
 }
@@ -360,6 +409,9 @@ Effects Switchboard::tick() {
     const TimePoint now = s.clock.now();
     while (!s.offer_deadlines.empty() && s.offer_deadlines.begin()->first <= now) {
         s.expire_offer(s.offer_deadlines.begin()->second, effects);
+    }
+    while (!s.handover_deadlines.empty() && s.handover_deadlines.begin()->first <= now) {
+        s.refuse_handover(s.handover_deadlines.begin()->second, "timeout", effects);
     }
     while (!s.grace_deadlines.empty() && s.grace_deadlines.begin()->first <= now) {
         s.end_grace(s.grace_deadlines.begin()->second, effects);
@@ -401,6 +453,9 @@ std::optional<TimePoint> Switchboard::next_deadline() const {
     }
     if (!s.grace_deadlines.empty()) {
         consider(s.grace_deadlines.begin()->first);
+    }
+    if (!s.handover_deadlines.empty()) {
+        consider(s.handover_deadlines.begin()->first);
     }
     if (!s.long_wait_deadlines.empty()) {
         consider(s.long_wait_deadlines.begin()->first);

@@ -95,16 +95,34 @@ void Switchboard::State::accept(const std::string& offer_id, Effects& effects) {
     ClientSession& session = clients.at(offer.client);
     Request request = *session.waiting;
     leave_line(offer.client);
-    conversations.emplace(
-        offer_id, Conversation(Conversation::Facts{
-                      offer_id, offer.client, advisor.session, advisor.profile.id, request.id,
-                      request.language, request.home, offer.tier, request.at, clock.now()}));
+    if (!request.transfer_of.empty()) {
+        // A conversation sent to a queue: the new advisor joins it and leads it from here on.
+        Conversation& talk = conversations.at(request.transfer_of);
+        talk.transfer_to_point = advisor.profile.point_id;
+        join_conversation(talk, advisor, true, "transfer", request.transfer_from,
+                          request.transfer_note, effects);
+        return;
+    }
+    Conversation& talk =
+        conversations
+            .emplace(offer_id, Conversation(Conversation::Facts{
+                                   offer_id, offer.client, request.id, request.language,
+                                   request.home, offer.tier, request.at, clock.now()}))
+            .first->second;
+    talk.add_advisor(advisor.profile.id, advisor.session, true);
+    talk.last_lead_point = advisor.profile.point_id;
     session.conversation = offer_id;
     advisor.conversations.push_back(offer_id);
 
-    ConversationStarted started{offer_id,          request.id,         request.language,
-                                request.home,      offer.tier,         advisor.profile.display_name,
-                                advisor.point->id, advisor.point->name};
+    ConversationStarted started;
+    started.conversation = offer_id;
+    started.request_id = request.id;
+    started.language = request.language;
+    started.home_municipality = request.home;
+    started.tier = offer.tier;
+    started.advisor_name = advisor.profile.display_name;
+    started.point_id = advisor.point->id;
+    started.point_name = advisor.point->name;
     effects.push_back(Deliver{offer.client, started});
     started.request_id.clear();
     effects.push_back(Deliver{advisor.session, std::move(started)});
@@ -114,25 +132,30 @@ void Switchboard::State::accept(const std::string& offer_id, Effects& effects) {
 // The id is taken by value because callers pass the participants' own copies, which this clears.
 void Switchboard::State::close_conversation(std::string id, const std::string& reason,
                                             std::optional<SessionId> gone, Effects& effects) {
+    cancel_handover_of(id, effects);
     auto it = conversations.find(id);
-    Conversation::Facts facts = it->second.facts();
-    ConversationEnded ended{id, it->second.take_next_seq(), reason};
-    conversations.erase(it);
+    Conversation& talk = it->second;
+    const Conversation::Facts facts = talk.facts();
+    ConversationEnded ended{id, talk.take_next_seq(), reason};
     TimePoint now = clock.now();
-    SignedInAdvisor& advisor = advisors.at(facts.advisor_id);
-    const bool tell_advisor = facts.advisor != gone && advisor.connected();
+    tell_participants(talk, ended, gone.value_or(0), effects);
 
-    if (facts.client != gone) {
-        effects.push_back(Deliver{facts.client, ended});
-    }
-    if (tell_advisor) {
-        effects.push_back(Deliver{facts.advisor, ended});
+    // A conversation waiting in a queue after a transfer leaves it.
+    if (auto client = clients.find(facts.client); client != clients.end()) {
+        ClientSession& session = client->second;
+        if (session.waiting && session.waiting->transfer_of == id) {
+            if (!session.waiting->offer.empty()) {
+                tell_withdrawn(session.waiting->offer, "client_left", effects);
+            }
+            leave_line(facts.client);
+        }
+        session.conversation.clear();
     }
 
     VisitRecord visit;
     visit.outcome = "served";
-    visit.point_id = advisor.profile.point_id;
-    visit.advisor_point_id = advisor.profile.point_id;
+    visit.point_id = talk.last_lead_point;
+    visit.advisor_point_id = talk.last_lead_point;
     visit.language = facts.language;
     visit.home_municipality = facts.home;
     visit.tier = tier_name(facts.tier);
@@ -140,27 +163,38 @@ void Switchboard::State::close_conversation(std::string id, const std::string& r
     visit.wait_seconds = whole_seconds(facts.requested_at, facts.started_at);
     visit.duration_seconds = whole_seconds(facts.started_at, now);
     visit.ended_by = reason;
-    // A conversation cut short by a lost advisor says nothing about how long service takes.
-    if (reason != "advisor_disconnected") {
+    visit.transfers = talk.transfers;
+    visit.transfer_from_point_id = talk.transfer_from_point;
+    visit.transfer_to_point_id = talk.transfer_to_point;
+    visit.invited_advisors = talk.invited_advisors;
+    // A conversation cut short by a lost advisor, or handed around, says little about how long
+    // service takes.
+    if (reason != "advisor_disconnected" && talk.transfers == 0) {
         history[facts.language].add(visit.duration_seconds, policy.service_history);
         restaffed.insert(facts.language);
     }
     effects.push_back(RecordVisit{std::move(visit)});
 
-    if (auto client = clients.find(facts.client); client != clients.end()) {
-        client->second.conversation.clear();
-    }
-    std::erase(advisor.conversations, id);
-    advisor.idle_since = now;
-    fresh_advisors.insert(advisor.profile.id);
-    if (tell_advisor) {
-        effects.push_back(Deliver{facts.advisor, advisor.presence_state()});
+    const std::vector<Conversation::Seat> seats = talk.seats();
+    conversations.erase(it);
+    for (const Conversation::Seat& seat : seats) {
+        SignedInAdvisor& advisor = advisors.at(seat.advisor);
+        if (!seat.lead) {
+            std::erase(advisor.guest_in, id);
+            continue;
+        }
+        std::erase(advisor.conversations, id);
+        advisor.idle_since = now;
+        fresh_advisors.insert(advisor.profile.id);
+        if (seat.session != gone && advisor.connected()) {
+            effects.push_back(Deliver{seat.session, advisor.presence_state()});
+        }
     }
 }
 
 void Switchboard::State::drop_client(SessionId client, Effects& effects) {
     ClientSession& session = clients.at(client);
-    if (session.waiting) {
+    if (session.waiting && session.waiting->transfer_of.empty()) {
         give_up_request(client, "client_left_queue", effects);
     }
     if (!session.conversation.empty()) {
@@ -222,6 +256,11 @@ void Switchboard::State::sign_out(AdvisorId id, Effects& effects) {
     for (const std::string& offer : std::vector<std::string>(advisor.offers)) {
         withdraw_offer(offer, "socket_gone");
     }
+    withdraw_handovers_to(advisor, effects);
+    close_consults_of(advisor, effects);
+    for (const std::string& conversation : std::vector<std::string>(advisor.guest_in)) {
+        leave_conversation(conversations.at(conversation), id, "disconnected", true, effects);
+    }
     for (const std::string& conversation : std::vector<std::string>(advisor.conversations)) {
         close_conversation(conversation, "advisor_disconnected", advisor.session, effects);
     }
@@ -249,6 +288,11 @@ void Switchboard::State::lose_connection(SessionId session, Effects& effects) {
     for (const std::string& offer : std::vector<std::string>(advisor.offers)) {
         withdraw_offer(offer, "socket_gone");
     }
+    withdraw_handovers_to(advisor, effects);
+    // An invited advisor is a guest: the conversation does not wait for them.
+    for (const std::string& conversation : std::vector<std::string>(advisor.guest_in)) {
+        leave_conversation(conversations.at(conversation), id, "disconnected", true, effects);
+    }
     advisor_sessions.erase(session);
     advisor.grace_until = clock.now() + policy.advisor_grace;
     grace_deadlines.emplace(*advisor.grace_until, id);
@@ -258,12 +302,22 @@ void Switchboard::State::lose_connection(SessionId session, Effects& effects) {
     }
 }
 
-// The advisor did not come back: the clients lose the conversation but not their turn.
+// The advisor did not come back. A conversation with an invited colleague goes on with them; one
+// being transferred waits for the colleague's answer; the other clients lose the conversation but
+// not their turn.
 void Switchboard::State::end_grace(AdvisorId id, Effects& effects) {
     SignedInAdvisor& advisor = advisors.at(id);
     std::vector<Conversation::Facts> lost;
     for (const std::string& conversation : std::vector<std::string>(advisor.conversations)) {
-        lost.push_back(conversations.at(conversation).facts());
+        Conversation& talk = conversations.at(conversation);
+        auto handover = handovers.find(conversation);
+        const bool transfer_pending =
+            handover != handovers.end() && handover->second.kind == OfferKind::transfer;
+        if (talk.seats().size() > 1 || transfer_pending) {
+            leave_conversation(talk, id, "disconnected", !transfer_pending, effects);
+            continue;
+        }
+        lost.push_back(talk.facts());
         close_conversation(conversation, "advisor_disconnected", advisor.session, effects);
     }
     sign_out(id, effects);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "consult_thread.hpp"
 #include "conversation.hpp"
 #include "signed_in_advisor.hpp"
 #include "tier_table.hpp"
@@ -35,6 +36,12 @@ struct Request {
     }
     bool long_wait_shown = false;
     std::optional<Queued> told; // the last Queued the client got
+    // Set when the request is an open conversation sent to a queue by its lead: accepting the
+    // offer joins that conversation instead of starting one. The receiver sees who sent it, and
+    // the note.
+    std::string transfer_of;
+    std::optional<ColleagueRef> transfer_from;
+    std::string transfer_note;
 };
 
 struct ClientSession {
@@ -47,6 +54,16 @@ struct PendingOffer {
     SessionId client = 0;
     AdvisorId advisor = 0;
     Tier tier = Tier::national;
+    TimePoint expires_at;
+};
+
+// An invitation or a transfer offered to a named colleague, keyed by the conversation's id.
+struct PendingHandover {
+    OfferKind kind = OfferKind::invitation;
+    AdvisorId sender = 0;
+    std::string ref; // the sender's message id, quoted in its Handover news
+    AdvisorId receiver = 0;
+    std::string note;
     TimePoint expires_at;
 };
 
@@ -80,11 +97,15 @@ struct Switchboard::State {
     std::map<std::string, PendingOffer> offers;
     std::map<std::string, ServiceHistory> history;      // by language
     std::map<std::string, std::int64_t> unmet_requests; // by language
+    std::map<std::string, PendingHandover> handovers;   // by conversation id
+    std::map<std::string, ConsultThread> consults;
+    std::uint64_t consults_opened = 0;
 
     // Deadlines, earliest first, so that tick and next_deadline never scan everything.
     std::set<std::pair<TimePoint, std::string>> offer_deadlines;
     std::set<std::pair<TimePoint, AdvisorId>> grace_deadlines;
     std::set<std::pair<TimePoint, SessionId>> long_wait_deadlines;
+    std::set<std::pair<TimePoint, std::string>> handover_deadlines;
     // When a passed-over advisor may be offered a still-waiting client again.
     std::set<std::pair<TimePoint, SessionId>> reoffer_deadlines;
 
@@ -118,6 +139,42 @@ struct Switchboard::State {
     void sign_out(AdvisorId advisor, Effects& effects);
     void lose_connection(SessionId session, Effects& effects);
     void end_grace(AdvisorId advisor, Effects& effects);
+
+    // ---- Who is in a conversation (participants.cpp) ----
+    ColleagueRef colleague_ref(const SignedInAdvisor& advisor) const;
+    AdvisorBadge badge(const SignedInAdvisor& advisor) const;
+    // `event` to every participant whose socket is there, except `except`.
+    void tell_participants(const Conversation& talk, const Outbound& event, SessionId except,
+                           Effects& effects);
+    void join_conversation(Conversation& talk, SignedInAdvisor& advisor, bool lead,
+                           const std::string& via, const std::optional<ColleagueRef>& from,
+                           const std::string& note, Effects& effects);
+    // Takes the advisor out. `reason`: "left", "transferred" or "disconnected" (then the advisor
+    // is told nothing). A lead's place goes to the invited advisor who came first, unless
+    // `reassign` is false.
+    void leave_conversation(Conversation& talk, AdvisorId advisor, const std::string& reason,
+                            bool reassign, Effects& effects);
+    void promote_first_guest(Conversation& talk, Effects& effects);
+    // The conversation goes to the head of `language`'s queue, keeping its id and participants.
+    void send_to_queue(Conversation& talk, const std::string& language,
+                       std::optional<ColleagueRef> from, std::string note);
+    // A conversation without a lead and nobody to take it: to the queue of its own language.
+    void rehome(Conversation& talk, Effects& effects);
+
+    // ---- Invitations and transfers to a colleague (colleagues.cpp, handovers.cpp) ----
+    std::optional<ErrorReply> check_handover(SessionId session, const std::string& conversation,
+                                             const std::string& note, bool need_lead);
+    void offer_handover(Conversation& talk, SignedInAdvisor& sender, SignedInAdvisor& receiver,
+                        OfferKind kind, const std::string& note, const std::string& ref,
+                        Effects& effects);
+    void answer_handover(const std::string& conversation, bool accept, Effects& effects);
+    // Declined, timed out, or the receiver gone ("withdrawn"): back to the sender, or on.
+    void refuse_handover(const std::string& conversation, const std::string& status,
+                         Effects& effects);
+    void withdraw_handovers_to(SignedInAdvisor& advisor, Effects& effects);
+    // The conversation ends: the receiver's offer is withdrawn.
+    void cancel_handover_of(const std::string& conversation, Effects& effects);
+    void close_consults_of(SignedInAdvisor& advisor, Effects& effects);
 
     // ---- Offers (offers.cpp) ----
     void make_offer(SessionId client, AdvisorMatch match, Effects& effects);

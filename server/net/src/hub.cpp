@@ -95,8 +95,25 @@ void Hub::receive(core::SessionId id, protocol::Inbound message) {
                     return board_.acknowledge(id, m.conversation, m.seq);
                 else if constexpr (std::is_same_v<T, protocol::EndConversation>)
                     return board_.end_conversation(id, m.conversation, m.id);
-                else
+                else if constexpr (std::is_same_v<T, protocol::SetPresence>)
                     return board_.set_presence(id, m.status, m.capacity, m.id, m.follow_schedule);
+                else if constexpr (std::is_same_v<T, protocol::ListColleagues>)
+                    return board_.directory(id, m.id, m.language, m.point);
+                else if constexpr (std::is_same_v<T, protocol::OpenConsult>)
+                    return board_.open_consult(id, m.id, m.colleague, m.about);
+                else if constexpr (std::is_same_v<T, protocol::SendConsultText>)
+                    return board_.post_consult_message(id, m.consult, m.id, m.text);
+                else if constexpr (std::is_same_v<T, protocol::CloseConsult>)
+                    return board_.close_consult(id, m.consult, m.id);
+                else if constexpr (std::is_same_v<T, protocol::InviteColleague>)
+                    return board_.invite(id, m.conversation, m.colleague, m.note, m.id);
+                else if constexpr (std::is_same_v<T, protocol::TransferConversation>)
+                    return m.colleague ? board_.transfer_to_colleague(id, m.conversation,
+                                                                      *m.colleague, m.note, m.id)
+                                       : board_.transfer_to_queue(id, m.conversation, m.language,
+                                                                  m.note, m.id);
+                else
+                    return board_.leave(id, m.conversation, m.id);
             },
             message));
     });

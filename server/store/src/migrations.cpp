@@ -11,7 +11,7 @@ namespace {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only: a step that has
 // shipped is never edited, since databases in the field already ran it.
-constexpr std::array<std::string_view, 2> migrations = {
+constexpr std::array<std::string_view, 3> migrations = {
     // 1: accounts, sign-in sessions and the visit register.
     R"sql(
 CREATE TABLE advisors (
@@ -98,6 +98,20 @@ CREATE TABLE shared_answers (
 );
 
 CREATE INDEX shared_answers_by_language ON shared_answers (language, title);
+)sql",
+    // 3: advisors working together: how often a contact was handed on, between which points,
+    // and how many colleagues were invited in. Counts and point codes only, like the rest.
+    R"sql(
+ALTER TABLE visits ADD COLUMN transfers INTEGER NOT NULL DEFAULT 0
+    CONSTRAINT visit_transfers_not_negative CHECK (transfers >= 0);
+ALTER TABLE visits ADD COLUMN transfer_from_point_id TEXT
+    CONSTRAINT visit_transfer_from_is_code
+    CHECK (transfer_from_point_id NOT GLOB '*[^a-z0-9_-]*' AND length(transfer_from_point_id) <= 64);
+ALTER TABLE visits ADD COLUMN transfer_to_point_id TEXT
+    CONSTRAINT visit_transfer_to_is_code
+    CHECK (transfer_to_point_id NOT GLOB '*[^a-z0-9_-]*' AND length(transfer_to_point_id) <= 64);
+ALTER TABLE visits ADD COLUMN invited_advisors INTEGER NOT NULL DEFAULT 0
+    CONSTRAINT visit_invited_not_negative CHECK (invited_advisors >= 0);
 )sql",
 };
 

@@ -3,6 +3,7 @@
 #include "statement.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 
 namespace neuvo::store {
@@ -27,8 +28,10 @@ std::string iso_hour(core::TimePoint time) {
 void Database::insert_visit(const core::VisitRecord& record) {
     Statement insert(db_, "INSERT INTO visits (outcome, point_id, advisor_point_id, channel, "
                           "language, home_municipality, tier, started_hour, wait_seconds, "
-                          "duration_seconds, ended_by) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+                          "duration_seconds, ended_by, transfers, transfer_from_point_id, "
+                          "transfer_to_point_id, invited_advisors) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                          "?15)");
     insert.bind(1, record.outcome)
         .bind_or_null(2, record.point_id)
         .bind_or_null(3, record.advisor_point_id)
@@ -39,7 +42,11 @@ void Database::insert_visit(const core::VisitRecord& record) {
         .bind(8, iso_hour(record.started_hour))
         .bind(9, record.wait_seconds)
         .bind(10, record.duration_seconds)
-        .bind(11, record.ended_by);
+        .bind(11, record.ended_by)
+        .bind(12, static_cast<std::int64_t>(record.transfers))
+        .bind_or_null(13, record.transfer_from_point_id)
+        .bind_or_null(14, record.transfer_to_point_id)
+        .bind(15, static_cast<std::int64_t>(record.invited_advisors));
     insert.run();
 }
 

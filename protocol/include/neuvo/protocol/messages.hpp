@@ -56,8 +56,56 @@ struct SetPresence {
     std::optional<bool> follow_schedule;
 };
 
-using Inbound = std::variant<RequestAdvisor, SendText, Acknowledge, EndConversation, SetPresence,
-                             CancelRequest, AnswerOffer>;
+// ---- Advisors working together ----
+
+struct ListColleagues {
+    std::string id;
+    std::string language; // empty: every language
+    std::string point;    // empty: every point
+};
+
+struct OpenConsult {
+    std::string id;
+    core::AdvisorId colleague = 0;
+    std::string about; // a conversation id, or empty
+};
+
+struct SendConsultText {
+    std::string id;
+    std::string consult;
+    std::string text;
+};
+
+struct CloseConsult {
+    std::string id;
+    std::string consult;
+};
+
+struct InviteColleague {
+    std::string id;
+    std::string conversation;
+    core::AdvisorId colleague = 0;
+    std::string note;
+};
+
+// Exactly one of `colleague` and `language`.
+struct TransferConversation {
+    std::string id;
+    std::string conversation;
+    std::optional<core::AdvisorId> colleague;
+    std::string language;
+    std::string note;
+};
+
+struct LeaveConversation {
+    std::string id;
+    std::string conversation;
+};
+
+using Inbound =
+    std::variant<RequestAdvisor, SendText, Acknowledge, EndConversation, SetPresence, CancelRequest,
+                 AnswerOffer, ListColleagues, OpenConsult, SendConsultText, CloseConsult,
+                 InviteColleague, TransferConversation, LeaveConversation>;
 
 // A frame that could not be turned into an Inbound; `code` is one of PROTOCOL.md's error codes.
 struct DecodeError {

@@ -32,17 +32,41 @@ struct Queued {
     std::optional<std::int64_t> estimated_wait_seconds;
 };
 
-// An assignment waiting for the advisor's accept or decline. The client keeps its queue place
-// until the advisor accepts.
+// A colleague as other advisors see them: enough to recognise and to address them.
+struct ColleagueRef {
+    AdvisorId id = 0;
+    std::string name;
+    std::string point_id;
+    std::string point_name;
+};
+
+// An advisor as every participant of a conversation, the client included, sees them.
+struct AdvisorBadge {
+    std::string name;
+    std::string point_id;
+    std::string point_name;
+    std::vector<std::string> languages;
+};
+
+enum class OfferKind { request, invitation, transfer };
+const char* offer_kind_name(OfferKind kind);
+
+// An assignment waiting for the advisor's accept or decline. A waiting client keeps its queue
+// place until the advisor accepts. Invitations and transfers come from a colleague, with a note.
 struct Offer {
-    std::string conversation; // the id the conversation will have if accepted
+    std::string conversation; // the id the conversation has, or will have if accepted
     std::string language;
     std::string home_municipality;
     Tier tier = Tier::national;
     TimePoint expires_at;
+    OfferKind kind = OfferKind::request;
+    bool transferred = false;         // a request-kind offer of a conversation sent to a queue
+    std::optional<ColleagueRef> from; // invitations and transfers
+    std::string note;                 // invitations and transfers; only the receiver sees it
 };
 
-// The offer is gone: "declined", "timeout" (the advisor did not answer in time) or "client_left".
+// The offer is gone: "declined", "timeout" (the advisor did not answer in time), "client_left",
+// or for invitations and transfers "conversation_ended".
 struct OfferWithdrawn {
     std::string conversation;
     std::string reason;
@@ -92,6 +116,12 @@ struct ConversationStarted {
     std::string advisor_name; // first name as the advisor chose to show it
     std::string point_id;     // the advisor's point
     std::string point_name;
+    // Only for an advisor joining through an invitation or a transfer: "lead" or "invited", who
+    // handed it on, their note, and the other advisors already in the conversation.
+    std::string joined_as;
+    std::optional<ColleagueRef> from;
+    std::string note;
+    std::vector<AdvisorBadge> participants;
 };
 
 struct ChatMessage {
@@ -107,9 +137,88 @@ struct ChatMessage {
 // Tells the sender that its message was accepted and which sequence number it got.
 struct MessageAccepted {
     std::string message_id;
-    std::string conversation;
+    std::string conversation; // or the consult thread's id, when `consult`
     std::uint64_t seq = 0;
     bool duplicate = false; // the id was seen before: nothing was delivered again
+    bool consult = false;
+};
+
+// ---- Advisors working together ----
+
+struct DirectoryEntry {
+    ColleagueRef colleague;
+    std::vector<std::string> languages;
+    Presence status = Presence::away;
+    int active = 0;
+    int capacity = 0;
+    bool connected = true;
+};
+
+struct Directory {
+    std::string ref;
+    std::vector<DirectoryEntry> advisors; // every other signed-in advisor, by point and name
+};
+
+// What a consult thread is about, when it was opened from a client conversation: never content.
+struct ConsultSubject {
+    std::string conversation;
+    std::string language;
+    std::string home_municipality;
+};
+
+struct ConsultOpened {
+    std::string consult;
+    std::string ref; // in the opener's copy
+    ColleagueRef with;
+    std::optional<ConsultSubject> about;
+};
+
+struct ConsultMessage {
+    std::string consult;
+    std::uint64_t seq = 0;
+    std::string message_id;
+    std::string author;
+    std::string text;
+    TimePoint sent_at;
+};
+
+// "closed" (one of the two closed it) or "colleague_left".
+struct ConsultClosed {
+    std::string consult;
+    std::string reason;
+};
+
+// What became of an invitation or a transfer, told to its sender: "pending", "accepted",
+// "declined", "timeout", "withdrawn" or "queued".
+struct Handover {
+    std::string conversation;
+    std::string ref;
+    OfferKind kind = OfferKind::invitation;
+    std::string status;
+    std::optional<ColleagueRef> colleague;
+    std::string language; // a transfer to a language's queue
+};
+
+// Who is in a conversation changed; numbered like chat messages, to every participant.
+struct AdvisorJoined {
+    std::string conversation;
+    std::uint64_t seq = 0;
+    std::string role; // "lead" or "invited"
+    std::string via;  // "invitation", "transfer" or "reassignment"
+    AdvisorBadge advisor;
+};
+
+struct AdvisorLeft {
+    std::string conversation;
+    std::uint64_t seq = 0;
+    std::string reason; // "left", "transferred" or "disconnected"
+    AdvisorBadge advisor;
+};
+
+// To the advisor who is no longer in the conversation: "left" or "transferred".
+struct ConversationLeft {
+    std::string conversation;
+    std::string reason;
 };
 
 struct ConversationEnded {
@@ -132,9 +241,11 @@ struct ErrorReply {
     std::string ref;    // id of the message that caused it, if it had one
 };
 
-using Outbound = std::variant<Queued, ConversationStarted, ChatMessage, MessageAccepted,
-                              ConversationEnded, PresenceState, ErrorReply, Offer, OfferWithdrawn,
-                              Alternatives, RequestClosed, AdvisorConnection>;
+using Outbound =
+    std::variant<Queued, ConversationStarted, ChatMessage, MessageAccepted, ConversationEnded,
+                 PresenceState, ErrorReply, Offer, OfferWithdrawn, Alternatives, RequestClosed,
+                 AdvisorConnection, Directory, ConsultOpened, ConsultMessage, ConsultClosed,
+                 Handover, AdvisorJoined, AdvisorLeft, ConversationLeft>;
 
 // ---- The visit register: metadata of one contact, never content ----
 
@@ -150,6 +261,12 @@ struct VisitRecord {
     std::int64_t wait_seconds = 0;
     std::int64_t duration_seconds = 0;
     std::string ended_by; // same values as ConversationEnded::reason, or "client_left_queue"
+    // Transfers of the conversation, and the points of the last one (to "" when it went to a
+    // queue and nobody took it before the end).
+    int transfers = 0;
+    std::string transfer_from_point_id;
+    std::string transfer_to_point_id;
+    int invited_advisors = 0; // colleagues who joined by invitation
 };
 
 // ---- Effects: what the shell must carry out after an event ----

@@ -35,6 +35,9 @@ struct Policy {
     std::chrono::seconds long_wait{600};       // past this a waiting client is shown alternatives
     std::chrono::seconds default_service{600}; // assumed conversation length before any history
     int service_history = 20;                  // recent conversations per language for estimates
+    // A colleague answers an invitation or a transfer within this; then it returns to its sender.
+    std::chrono::seconds handover_timeout{60};
+    std::size_t max_note_bytes = 500; // the note of an invitation or a transfer
 };
 
 // What a supervisor sees live: metadata only, never content.
@@ -124,6 +127,30 @@ public:
     Effects signed_out(SessionId session);
     // The socket is gone: ends its conversations, leaves its queue place, records the visit.
     Effects disconnected(SessionId session);
+
+    // ---- Advisors working together (colleagues.cpp, handovers.cpp) ----
+    // Every other signed-in advisor, optionally only those speaking `language` or of `point`.
+    Effects directory(SessionId session, const std::string& ref, const std::string& language = {},
+                      const std::string& point = {});
+    // A private thread with a colleague; `about` (or empty) is a conversation the sender is in.
+    Effects open_consult(SessionId session, const std::string& ref, AdvisorId colleague,
+                         const std::string& about = {});
+    Effects post_consult_message(SessionId session, const std::string& consult,
+                                 const std::string& message_id, const std::string& text);
+    Effects close_consult(SessionId session, const std::string& consult, const std::string& ref);
+    // Any advisor in the conversation may invite a colleague; the colleague accepts or declines
+    // with accept_offer / decline_offer on the conversation's id.
+    Effects invite(SessionId session, const std::string& conversation, AdvisorId colleague,
+                   const std::string& note, const std::string& ref);
+    // Only the lead transfers: to a colleague (who accepts or declines) or to a language's queue.
+    Effects transfer_to_colleague(SessionId session, const std::string& conversation,
+                                  AdvisorId colleague, const std::string& note,
+                                  const std::string& ref);
+    Effects transfer_to_queue(SessionId session, const std::string& conversation,
+                              const std::string& language, const std::string& note,
+                              const std::string& ref);
+    // An advisor steps out while another advisor stays in the conversation.
+    Effects leave(SessionId session, const std::string& conversation, const std::string& ref);
 
     // Time passes: expires offers, ends grace periods, shows alternatives to long waiters and
     // refreshes estimates. The shell calls it when next_deadline() is reached (and may call it
