@@ -69,6 +69,20 @@ export class AnswerEditor {
     this.reload();
   }
 
+  // After signing out: the next account loads the list afresh, and nothing of the last one's
+  // unsaved text stays in the form.
+  forget() {
+    this.loaded = false;
+    this.answers = [];
+    this.editingId = null;
+    this.elements.form.reset();
+    this.elements.cancel.hidden = true;
+    this.setStatus(null);
+    this.renderList();
+    const catalogue = this.catalogue();
+    if (catalogue) this.elements.formTitle.textContent = catalogue.t('answers.form_new');
+  }
+
   setLanguages(languages) {
     this.languages = new Map(languages);
     this.renderLanguageOptions();

@@ -123,6 +123,7 @@ function showSignIn() {
   stopPolling();
   state.account = null;
   state.live = null;
+  answerEditor.forget();
   showScreen('signIn');
   elements.loginInput.focus();
 }
