@@ -275,6 +275,7 @@ struct Endpoint {
     std::string method;
     std::string target;
     std::map<Role, int> expected; // HTTP status; 101 for a WebSocket upgrade
+    std::string body = {};
 };
 
 int upgrade_status(unsigned short port, const std::string& path, const std::string& cookie) {
@@ -301,6 +302,24 @@ TEST_CASE("every HTTP endpoint, from every role", "[integration][authorization]"
     for (const auto& [role, login] : roles)
         cookies[role] = login.empty() ? "" : sign_in(server.port(), login, test_password);
 
+    // Two shared answers to change and to remove.
+    const std::string answer = json{{"language", "fi"},
+                                    {"title", "Oleskelulupa"},
+                                    {"body", "Hae oleskelulupaa Enter Finland -palvelussa."},
+                                    {"url", "https://migri.fi/oleskelulupa"}}
+                                   .dump();
+    std::vector<std::string> answer_paths;
+    for (int i = 0; i < 2; ++i) {
+        auto created =
+            https_request(server.port(), "POST", "/api/answers", answer, cookies[Role::admin]);
+        REQUIRE(created.status == 201);
+        answer_paths.push_back(
+            "/api/answers/" +
+            std::to_string(json::parse(created.body)["answer"]["id"].get<long long>()));
+    }
+    const std::map<Role, int> readers = {{Role::none, 401},         {Role::advisor, 200},
+                                         {Role::supervisor, 200},   {Role::clerk, 403},
+                                         {Role::statistician, 403}, {Role::admin, 200}};
     const std::map<Role, int> everyone_200 = {{Role::none, 200},         {Role::advisor, 200},
                                               {Role::supervisor, 200},   {Role::clerk, 200},
                                               {Role::statistician, 200}, {Role::admin, 200}};
@@ -347,6 +366,39 @@ TEST_CASE("every HTTP endpoint, from every role", "[integration][authorization]"
           {Role::clerk, 400},
           {Role::statistician, 400},
           {Role::admin, 400}}}, // no credentials in the body: a malformed request for anyone
+        {"GET", "/api/answers", readers},
+        {"GET", "/api/answers?language=fi", readers},
+        {"POST",
+         "/api/answers",
+         {{Role::none, 401},
+          {Role::advisor, 403},
+          {Role::supervisor, 201},
+          {Role::clerk, 403},
+          {Role::statistician, 403},
+          {Role::admin, 201}},
+         answer},
+        {"PUT",
+         answer_paths[0],
+         {{Role::none, 401},
+          {Role::advisor, 403},
+          {Role::supervisor, 200},
+          {Role::clerk, 403},
+          {Role::statistician, 403},
+          {Role::admin, 200}},
+         answer},
+        {"PUT",
+         "/api/answers/987654",
+         {{Role::none, 401}, {Role::advisor, 403}, {Role::supervisor, 404}, {Role::admin, 404}},
+         answer},
+        // The supervisor removes it; by the admin's turn it is gone.
+        {"DELETE",
+         answer_paths[1],
+         {{Role::none, 401},
+          {Role::advisor, 403},
+          {Role::supervisor, 204},
+          {Role::clerk, 403},
+          {Role::statistician, 403},
+          {Role::admin, 404}}},
         {"GET", "/api/nothing-here", {{Role::none, 404}, {Role::advisor, 404}, {Role::admin, 404}}},
         // Last: signing out ends each session.
         {"POST",
@@ -372,8 +424,8 @@ TEST_CASE("every HTTP endpoint, from every role", "[integration][authorization]"
             if (endpoint.method == "WS") {
                 status = upgrade_status(server.port(), endpoint.target, cookie);
             } else {
-                auto response =
-                    https_request(server.port(), endpoint.method, endpoint.target, {}, cookie);
+                auto response = https_request(server.port(), endpoint.method, endpoint.target,
+                                              endpoint.body, cookie);
                 status = response.status;
                 INFO("body: " << response.body);
                 if (status == 401)
@@ -389,7 +441,7 @@ TEST_CASE("every HTTP endpoint, from every role", "[integration][authorization]"
             ++tried;
         }
     }
-    CHECK(tried == 51);
+    CHECK(tried == 85);
 
     // After signing out, no session opens anything.
     for (const auto& [role, login] : roles) {
@@ -398,6 +450,7 @@ TEST_CASE("every HTTP endpoint, from every role", "[integration][authorization]"
         INFO(login);
         CHECK(https_request(server.port(), "GET", "/api/session", {}, cookies[role]).status == 401);
         CHECK(https_request(server.port(), "GET", "/api/live", {}, cookies[role]).status == 401);
+        CHECK(https_request(server.port(), "GET", "/api/answers", {}, cookies[role]).status == 401);
         CHECK(upgrade_status(server.port(), "/ws/advisor", cookies[role]) == 401);
     }
 }

@@ -734,6 +734,8 @@ TEST_CASE("a transfer to a language's queue is served by an advisor of that lang
     auto started = f->await("conversation_started", updates);
     CHECK(started["conversation"] == conversation);
     CHECK(started["language"] == "fa");
+    if (started.contains("joined_as"))
+        CHECK(started["joined_as"] == "lead");
     auto client_frames = collect_until(*client, {"advisor_joined"}, 5s);
     auto joined = of_type(client_frames, "advisor_joined")[0];
     CHECK(joined["role"] == "lead");
