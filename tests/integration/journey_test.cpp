@@ -177,10 +177,22 @@ TEST_CASE("a second client waits with position 1 and is served when the first co
         CHECK(rows[1]["ended_by"] == "client_disconnected");
         CHECK(rows[1]["home_municipality"] == "092");
         CHECK(std::stoll(rows[1]["wait_seconds"]) >= 0);
-        const std::set<std::string> allowed = {
-            "id",           "outcome",      "point_id",          "advisor_point_id",
-            "channel",      "language",     "home_municipality", "tier",
-            "started_hour", "wait_seconds", "duration_seconds",  "ended_by"};
+        const std::set<std::string> allowed = {"id",
+                                               "outcome",
+                                               "point_id",
+                                               "advisor_point_id",
+                                               "channel",
+                                               "language",
+                                               "home_municipality",
+                                               "tier",
+                                               "started_hour",
+                                               "wait_seconds",
+                                               "duration_seconds",
+                                               "ended_by",
+                                               "transfers",
+                                               "transfer_from_point_id",
+                                               "transfer_to_point_id",
+                                               "invited_advisors"};
         for (const auto& row : rows)
             for (const auto& [column, value] : row) {
                 CHECK(allowed.count(column) == 1);
