@@ -507,6 +507,16 @@ TEST_CASE("an invited colleague joins, writes, leaves, and takes the lead when t
     CHECK(ended["reason"] == "advisor");
     CHECK(l->await("conversation_ended", updates)["seq"] == 12);
     CHECK(of_type(drain(*a), "conversation_ended").empty());
+
+    // The register counts the colleagues invited in; nothing was transferred.
+    REQUIRE(server.stop() == 0);
+    neuvo::store::Database database(server.database().string());
+    auto rows = database.visits();
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0]["outcome"] == "served");
+    CHECK(rows[0]["transfers"] == "0");
+    CHECK(rows[0]["transfer_from_point_id"] == "");
+    CHECK(std::stoi(rows[0]["invited_advisors"]) >= 1);
 }
 
 TEST_CASE("a transfer to a named colleague: the client is told, the note is not",
@@ -751,4 +761,15 @@ TEST_CASE("a transfer to a language's queue is served by an advisor of that lang
     CHECK(reply["author"] == "Farid");
     CHECK(reply["seq"].get<int>() > accepted["seq"].get<int>());
     CHECK(of_type(drain(*a), "message").empty());
+    client->send({{"type", "end"}, {"id", "e-1"}, {"conversation", conversation}});
+    CHECK(f->await("conversation_ended", updates)["reason"] == "client");
+
+    REQUIRE(server.stop() == 0);
+    neuvo::store::Database database(server.database().string());
+    auto rows = database.visits();
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0]["outcome"] == "served");
+    CHECK(rows[0]["transfers"] == "1");
+    CHECK(rows[0]["transfer_from_point_id"] == "091-virka");
+    CHECK(rows[0]["transfer_to_point_id"] == "853-infotori");
 }
