@@ -11,10 +11,12 @@ bash scripts/dev-cert.sh certs
 server=build/server/app/neuvo-server
 "$server" --config config/demo.json --check-config
 "$server" --config config/demo.json demo-advisors
+"$server" --config config/demo.json demo-answers
 cat <<'TEXT'
 
 Client page:  https://127.0.0.1:8443/
 Advisor page: https://127.0.0.1:8443/advisor.html
+Supervisor page (sanna): https://127.0.0.1:8443/supervisor.html
 (The certificate is self-signed for development: accept the browser's warning once.)
 Stop with Ctrl-C.
 

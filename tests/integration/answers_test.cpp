@@ -228,3 +228,25 @@ TEST_CASE("every bad input to the shared answers is refused naming the field, ch
     CHECK(https_request(server.port(), "POST", "/api/answers", good.dump(), sanna).status == 201);
     CHECK(answers(server, sanna).size() == 2);
 }
+
+TEST_CASE("demo-answers fills an empty list once, in the network's languages",
+          "[integration][answers]") {
+    TestServer server(people);
+    auto first = run_server_command({"--config", server.config_file().string(), "demo-answers"});
+    INFO(first.output);
+    REQUIRE(first.exit_code == 0);
+    const auto aino = sign_in(server.port(), "aino", password);
+    auto arabic = answers(server, aino, "?language=ar");
+    REQUIRE(arabic.size() == 2);
+    for (const auto& answer : arabic) {
+        CHECK(answer["url"].get<std::string>().starts_with("https://"));
+        CHECK(answer["updated_by"] == "sanna");
+    }
+    const auto all = answers(server, aino);
+    CHECK(all.size() == 6);
+
+    auto second = run_server_command({"--config", server.config_file().string(), "demo-answers"});
+    CHECK(second.exit_code == 0);
+    CHECK_THAT(second.output, Catch::Contains("there already"));
+    CHECK(answers(server, aino) == all);
+}

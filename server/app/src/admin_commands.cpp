@@ -2,6 +2,7 @@
 
 #include "neuvo/store/database.hpp"
 
+#include <chrono>
 #include <iostream>
 #include <sstream>
 
@@ -104,18 +105,68 @@ int create_demo_advisors(const config::ServerConfig& config, std::ostream& out) 
         {"hodan", "Hodan", "205-monika", {"fi", "en", "so", "ar"}},
         {"wei", "Wei", "564-oulu10", {"fi", "en", "zh", "th"}},
     };
+    // A supervisor, to try the live view and the shared answers' editor.
+    const Demo supervisor = {"sanna", "Sanna", "091-virka", {"fi", "sv", "en"}};
     const std::string password = "neuvo-demo-2026";
     store::Database database(config.database.string());
     out << "Demo advisors (password for all: " << password << ")\n";
-    for (const auto& demo : demos) {
+    auto add = [&](const Demo& demo, const char* role) {
         store::NewAdvisor advisor{demo.login,     demo.name, demo.point,
-                                  demo.languages, "advisor", password};
+                                  demo.languages, role,      password};
         check_against_network(advisor, config.network);
         bool exists = database.find_advisor(demo.login).has_value();
         if (!exists)
             database.add_advisor(advisor);
         out << "  " << demo.login << "\t" << demo.point << "\t" << join(demo.languages)
+            << (std::string(role) == "advisor" ? "" : "\t" + std::string(role))
             << (exists ? "\t(already there)" : "") << "\n";
+    };
+    for (const auto& demo : demos)
+        add(demo, "advisor");
+    add(supervisor, "supervisor");
+    return 0;
+}
+
+int create_demo_answers(const config::ServerConfig& config, std::ostream& out) {
+    // A few shared answers of the kind supervisors keep, so that the desk shows some at once.
+    const store::SharedAnswerText demos[] = {
+        {"en", "Residence permit: where to apply",
+         "Apply for a residence permit online in Enter Finland, the e-service of the Finnish "
+         "Immigration Service (Migri). After applying, book an appointment at a Migri service "
+         "point to prove your identity.",
+         "https://enterfinland.fi"},
+        {"en", "Reporting a new address",
+         "When you move, report your new address to the Digital and Population Data Services "
+         "Agency (DVV) and to Posti within a week of moving. You can do both online.",
+         "https://dvv.fi"},
+        {"fi", "Oleskelulupa: mistä haetaan",
+         "Oleskelulupaa haetaan verkossa Maahanmuuttoviraston (Migri) Enter Finland "
+         "-palvelussa. Hakemuksen jälkeen varaa aika Migrin palvelupisteeseen henkilöllisyyden "
+         "todentamista varten.",
+         "https://enterfinland.fi"},
+        {"fi", "Muuttoilmoitus",
+         "Kun muutat, ilmoita uusi osoitteesi Digi- ja väestötietovirastolle (DVV) ja Postille "
+         "viikon kuluessa muutosta. Molemmat onnistuvat verkossa.",
+         "https://dvv.fi"},
+        {"ar", "تصريح الإقامة: أين تقدّم الطلب",
+         "قدّم طلب تصريح الإقامة عبر الإنترنت في خدمة Enter Finland التابعة لدائرة الهجرة "
+         "الفنلندية (Migri). بعد تقديم الطلب، احجز موعدًا في مكتب خدمة Migri لإثبات هويتك.",
+         "https://enterfinland.fi"},
+        {"ar", "معلومات عن الحياة في فنلندا بالعربية",
+         "يقدّم موقع InfoFinland معلومات باللغة العربية عن السكن والعمل والدراسة والصحة في "
+         "فنلندا.",
+         "https://www.infofinland.fi/ar"},
+    };
+    store::Database database(config.database.string());
+    if (!database.list_shared_answers().empty()) {
+        out << "Shared answers are there already; none added.\n";
+        return 0;
+    }
+    for (const auto& demo : demos) {
+        if (!config.network.find_language(demo.language))
+            continue; // a configuration without this language
+        database.add_shared_answer(demo, "sanna", std::chrono::system_clock::now());
+        out << "  " << demo.language << "\t" << demo.title << "\n";
     }
     return 0;
 }

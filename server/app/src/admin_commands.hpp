@@ -13,5 +13,7 @@ namespace neuvo::app {
 int run_admin_command(const CommandLine& line, const config::ServerConfig& config, std::istream& in,
                       std::ostream& out);
 int create_demo_advisors(const config::ServerConfig& config, std::ostream& out);
+// `demo-answers`: a few shared answers, unless there are some already.
+int create_demo_answers(const config::ServerConfig& config, std::ostream& out);
 
 } // namespace neuvo::app

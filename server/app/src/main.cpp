@@ -22,6 +22,7 @@ constexpr const char* usage = R"(usage:
   neuvo-server --config FILE admin list
   neuvo-server --config FILE admin disable|enable --login L
   neuvo-server --config FILE demo-advisors   create demo advisors and print their sign-in
+  neuvo-server --config FILE demo-answers    add a few shared answers to an empty list
 )";
 
 // Schedules are written in the service's local time; the C library's TZ rules (with daylight
@@ -71,6 +72,10 @@ int main(int argc, char** argv) {
         if (line.words.front() == "demo-advisors") {
             std::filesystem::create_directories(config.database.parent_path());
             return neuvo::app::create_demo_advisors(config, std::cout);
+        }
+        if (line.words.front() == "demo-answers") {
+            std::filesystem::create_directories(config.database.parent_path());
+            return neuvo::app::create_demo_answers(config, std::cout);
         }
         throw neuvo::app::UsageError("unknown command \"" + line.words.front() + "\"");
     } catch (const neuvo::app::UsageError& error) {
