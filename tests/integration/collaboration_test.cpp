@@ -684,10 +684,15 @@ TEST_CASE("a declined or unanswered transfer leaves the conversation with its se
 TEST_CASE("a transfer still pending when its sender signs out, then declined, queues the client",
           "[integration][collaboration]") {
     TestServer server({aino, leila});
-    auto a = available_advisor(server, "aino", 3);
-    auto l = available_advisor(server, "leila", 2);
+    auto a = available_advisor(server, "aino", 1);
+    auto l = signed_in(server, "leila"); // away: takes no waiting client, may still be asked
     auto client = welcomed_client(server);
     auto conversation = start_conversation(*client, *a, "r-1", "ar", "049");
+    // Someone else waits for Arabic meanwhile: nobody is free for them.
+    auto behind = welcomed_client(server);
+    behind->send({{"type", "request"}, {"id", "r-2"}, {"language", "ar"}, {"home", "091"}});
+    CHECK(behind->await("queued", {})["position"] == 1);
+
     a->send({{"type", "transfer"},
              {"id", "t-1"},
              {"conversation", conversation},
@@ -702,7 +707,13 @@ TEST_CASE("a transfer still pending when its sender signs out, then declined, qu
         "queued", {"presence", "advisor_left", "advisor_connection", "conversation_ended"}, 3s);
     CHECK(queued["request"] == "r-1");
     CHECK(queued["language"] == "ar");
-    CHECK(queued["position"] == 1);
+    CHECK(queued["position"] == 1); // ahead of the one who was already waiting
+    json moved;
+    do
+        moved = behind->await("queued", {"alternatives"});
+    while (moved["position"] == 1);
+    CHECK(moved["request"] == "r-2");
+    CHECK(moved["position"] == 2);
 }
 
 TEST_CASE("a transfer to a language's queue is served by an advisor of that language",
