@@ -5,22 +5,12 @@
 
 import { fetchJson } from './api.js';
 
-// language -> Promise of the answers, shared by every conversation in that language and fetched
-// again when a panel asks for a refresh.
-const answersByLanguage = new Map();
-
-function fetchAnswers(language, { fresh = false } = {}) {
-  if (fresh || !answersByLanguage.has(language)) {
-    const loading = fetchJson(`/api/answers?language=${encodeURIComponent(language)}`)
-      .then(({ status, body }) => {
-        if (status !== 200 || !Array.isArray(body?.answers)) throw new Error(`HTTP ${status}`);
-        return body.answers;
-      });
-    // Forget failures so that the next conversation (or Refresh) tries again.
-    loading.catch(() => answersByLanguage.delete(language));
-    answersByLanguage.set(language, loading);
-  }
-  return answersByLanguage.get(language);
+// Asked afresh for every conversation (and on Refresh), so that an answer a supervisor has just
+// written or corrected is there for the next client.
+async function fetchAnswers(language) {
+  const { status, body } = await fetchJson(`/api/answers?language=${encodeURIComponent(language)}`);
+  if (status !== 200 || !Array.isArray(body?.answers)) throw new Error(`HTTP ${status}`);
+  return body.answers;
 }
 
 // What goes into the message box: the explanation, then the link on a line of its own.
@@ -122,10 +112,10 @@ export function attachSharedAnswers(panel, language, catalogue) {
     else setStatus(status, catalogue, null);
   };
 
-  const load = async (options) => {
+  const load = async () => {
     setStatus(status, catalogue, 'answers.loading');
     try {
-      answers = await fetchAnswers(language, options);
+      answers = await fetchAnswers(language);
       render();
     } catch {
       answers = [];
@@ -145,6 +135,6 @@ export function attachSharedAnswers(panel, language, catalogue) {
       render();
     }
   });
-  refresh?.addEventListener('click', () => load({ fresh: true }));
+  refresh?.addEventListener('click', load);
   load();
 }
