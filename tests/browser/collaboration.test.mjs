@@ -254,14 +254,15 @@ test('a transfer to a language queue keeps the client\'s history and its held me
     assert.ok(conversation, 'the first journey ran');
     await withFailureEvidence([aino, leila, client], async () => {
       const leilaPanel = panelOf(leila, conversation);
-      const dialog = await openHandoverDialog(leila, byTestId(leilaPanel, 'transfer-button'));
-      await byTestId(dialog, 'handover-to-queue').check();
-      await byTestId(dialog, 'handover-language-select').selectOption('ar');
-      // Both away, so that the client is seen waiting; then Aino takes it from the queue.
+      // Both away, so that the client is seen waiting; then Aino takes it from the queue. (Before
+      // the dialog opens: while it is open it is modal and the rest of Leila's page is inert.)
       for (const record of [aino, leila]) {
         await byTestId(record.page, 'presence-away').check();
         await expectAttribute(byTestId(record.page, 'presence-summary'), 'data-status', 'away');
       }
+      const dialog = await openHandoverDialog(leila, byTestId(leilaPanel, 'transfer-button'));
+      await byTestId(dialog, 'handover-to-queue').check();
+      await byTestId(dialog, 'handover-language-select').selectOption('ar');
       await byTestId(dialog, 'handover-send').click();
       const transfer = leila.framesSent.filter((frame) => frame.type === 'transfer').at(-1);
       assert.equal(transfer.language, 'ar');
