@@ -504,7 +504,28 @@ function renderOffer(offer) {
   tierElement.textContent = tierLabel(offer.tier);
   tierElement.dataset.tier = offer.tier ?? '';
   renderOfferOrigin(card, offer.message);
+  renderChannel(card, '.offer-language', 'offer-channel', offer.message);
   renderCountdown(offer, Date.now());
+}
+
+// A clerk's request (PROTOCOL.md, `offer`): the advisor joins as the language supporter of a
+// customer sitting with that clerk, so say for which organisation, before anything else.
+function renderChannel(container, afterSelector, testId, message) {
+  let element = container.querySelector(`[data-testid="${testId}"]`);
+  if (message?.channel !== 'language-support') {
+    element?.remove();
+    return;
+  }
+  if (!element) {
+    element = document.createElement('p');
+    element.className = 'channel-note';
+    element.dataset.testid = testId;
+    container.querySelector(afterSelector).after(element);
+  }
+  element.dataset.channel = message.channel;
+  state.catalogue.fill(element, 'channel.language_support', {
+    organisation: message.organisation ?? '',
+  });
 }
 
 function renderCountdown(offer, now) {
@@ -675,6 +696,8 @@ function addConversation(message) {
     language: message.language,
     home: message.home ?? 'unknown',
     tier: message.tier,
+    channel: message.channel ?? 'chat',
+    organisation: message.organisation ?? null,
     unread: 0,
     ended: false,
     connection: state.connectionCount,
@@ -757,8 +780,11 @@ function renderConversationLabels(conversation) {
   const button = conversation.listItem.querySelector('button');
   button.querySelector('.conversation-item-language')
     .replaceChildren(languageNode(conversation.language));
+  const details = `${homeLabel(conversation.home)} · ${tierLabel(conversation.tier)}`;
+  const supportFor = catalogue.t('channel.language_support',
+    { organisation: conversation.organisation ?? '' });
   button.querySelector('.conversation-item-details').textContent =
-    `${homeLabel(conversation.home)} · ${tierLabel(conversation.tier)}`;
+    conversation.channel === 'language-support' ? `${supportFor} · ${details}` : details;
   const unreadElement = button.querySelector('.badge-unread');
   unreadElement.hidden = conversation.unread === 0;
   unreadElement.dataset.count = String(conversation.unread);
@@ -777,6 +803,7 @@ function renderConversationLabels(conversation) {
   const tierElement = panel.querySelector('[data-testid="conversation-tier"]');
   tierElement.textContent = tierLabel(conversation.tier);
   tierElement.dataset.tier = conversation.tier ?? '';
+  renderChannel(panel, '.conversation-heading', 'conversation-channel', conversation);
 }
 
 function selectConversation(id, { moveFocus }) {

@@ -1,6 +1,6 @@
 // The supervisor's live view: sign in like the advisor desk, then read GET /api/live every two
-// seconds and show each language's queue and each advisor's load, grouped by point. Metadata
-// only: the server never sends content here. Strings come from the advisor catalogues.
+// seconds and show each language's queue, each advisor's load, grouped by point, and each open
+// conversation's metadata. Metadata only: the server never sends content here. Strings come from the advisor catalogues.
 
 import { AnswerEditor } from './answer-editor.js';
 import { fetchJson, submitSignIn } from './api.js';
@@ -39,6 +39,13 @@ const elements = {
   noLanguages: byId('no-languages'),
   advisorsTable: document.querySelector('[data-testid="advisors-table"]'),
   noAdvisors: byId('no-advisors'),
+  conversationsBody: byId('conversations-body'),
+  noConversations: byId('no-conversations'),
+};
+
+const channelKeys = {
+  chat: 'live.channel_chat',
+  'language-support': 'live.channel_language_support',
 };
 
 const answerEditor = new AnswerEditor(byId('answers-editor'), () => state.catalogue);
@@ -53,6 +60,7 @@ const state = {
   polling: false,
   error: null, // { key } of the alert on screen
   languages: new Map(), // tag -> { tag, autonym, dir } as the service configures them
+  municipalities: new Map(), // code -> name, from the same `welcome`
 };
 
 // ---- Screens, alerts, language ----
@@ -212,6 +220,9 @@ function loadLanguageNames() {
   const connection = new Connection('/ws/client');
   connection.on('welcome', (message) => {
     for (const language of message.languages ?? []) state.languages.set(language.tag, language);
+    for (const municipality of message.municipalities ?? []) {
+      state.municipalities.set(municipality.code, municipality.name);
+    }
     connection.close();
     answerEditor.setLanguages(state.languages);
     render();
@@ -262,6 +273,7 @@ function render() {
   if (!state.live || !state.catalogue) return;
   renderLanguages(Array.isArray(state.live.languages) ? state.live.languages : []);
   renderAdvisors(Array.isArray(state.live.advisors) ? state.live.advisors : []);
+  renderConversations(Array.isArray(state.live.conversations) ? state.live.conversations : []);
   renderUpdated();
 }
 
@@ -370,6 +382,57 @@ function renderAdvisors(advisors) {
   for (const old of elements.advisorsTable.querySelectorAll('tbody')) old.remove();
   elements.advisorsTable.append(...bodies);
   elements.noAdvisors.hidden = bodies.length > 0;
+}
+
+function homeLabel(code) {
+  if (!code || code === 'unknown') return state.catalogue.t('home.unknown');
+  if (code === 'other') return state.catalogue.t('home.other');
+  return state.municipalities.get(code) ?? code;
+}
+
+// Each open conversation's metadata (PROTOCOL.md, `/api/live`): never a word of its content.
+// Those waiting for an advisor first, then the longest.
+function renderConversations(conversations) {
+  const { catalogue } = state;
+  const sorted = [...conversations].sort((a, b) =>
+    Number(Boolean(b.waiting_for_advisor)) - Number(Boolean(a.waiting_for_advisor)) ||
+    (b.duration_seconds ?? 0) - (a.duration_seconds ?? 0));
+  const rows = sorted.map((conversation) => {
+    const row = document.createElement('tr');
+    row.dataset.testid = 'conversation-row';
+    row.dataset.conversation = conversation.conversation ?? '';
+    row.dataset.channel = conversation.channel ?? '';
+    row.dataset.point = conversation.point ?? '';
+    row.classList.toggle('row-attention', conversation.waiting_for_advisor === true);
+    const language = languageCell(conversation.language, conversation.autonym);
+    language.dataset.testid = 'conversation-language';
+    const home = cell(homeLabel(conversation.home));
+    home.dataset.testid = 'conversation-home';
+    const channel = cell(channelKeys[conversation.channel]
+      ? catalogue.t(channelKeys[conversation.channel]) : conversation.channel ?? '');
+    channel.dataset.testid = 'conversation-channel';
+    const point = cell(conversation.point_name ?? conversation.point ?? '');
+    point.dataset.testid = 'conversation-point';
+    const advisors = document.createElement('td');
+    advisors.dataset.testid = 'conversation-advisors';
+    (Array.isArray(conversation.advisors) ? conversation.advisors : []).forEach((name, index) => {
+      if (index > 0) advisors.append(', ');
+      const element = document.createElement('bdi');
+      element.textContent = String(name);
+      advisors.append(element);
+    });
+    const duration = cell(formatClock(conversation.duration_seconds ?? 0), 'number');
+    duration.dataset.testid = 'conversation-duration';
+    duration.dataset.seconds = String(conversation.duration_seconds ?? 0);
+    const waiting = cell(catalogue.t(conversation.waiting_for_advisor
+      ? 'live.waiting_yes' : 'live.waiting_no'));
+    waiting.dataset.testid = 'conversation-waiting';
+    waiting.dataset.waiting = String(conversation.waiting_for_advisor === true);
+    row.append(language, home, channel, point, advisors, duration, waiting);
+    return row;
+  });
+  elements.conversationsBody.replaceChildren(...rows);
+  elements.noConversations.hidden = rows.length > 0;
 }
 
 // ---- Start ----
