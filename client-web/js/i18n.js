@@ -1,6 +1,7 @@
-// Every string a person reads comes from a catalogue in i18n/ (client pages) or
-// i18n/advisor/ (the advisor desk). HTML marks translatable elements with data-i18n
-// (text), data-i18n-aria-label and data-i18n-placeholder; scripts call t().
+// Every string a person reads comes from a catalogue in i18n/ (client pages), i18n/advisor/
+// (the advisor desk) or i18n/clerk/ (the clerk's language support page). HTML marks
+// translatable elements with data-i18n (text), data-i18n-aria-label and
+// data-i18n-placeholder; scripts call t().
 
 // Languages that have a client catalogue. Any other language gets the English interface,
 // while the chat itself still runs in the chosen language and direction.
@@ -8,6 +9,7 @@ export const clientCatalogueTags = [
   'fi', 'sv', 'en', 'ru', 'et', 'uk', 'fr', 'so', 'es', 'tr', 'zh', 'fa', 'ar',
 ];
 export const advisorCatalogueTags = ['en', 'fi', 'sv'];
+export const clerkCatalogueTags = ['en', 'fi', 'sv'];
 
 // Used only when the server has not told us a language's direction (welcome carries `dir`).
 const rightToLeftTags = new Set(['ar', 'fa', 'prs', 'ps', 'ckb']);

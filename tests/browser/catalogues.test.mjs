@@ -27,6 +27,12 @@ const catalogueSets = [
     users: ['advisor.html', 'js/advisor.js', 'js/chat-log.js', 'js/answers.js', 'supervisor.html',
       'js/supervisor.js', 'js/answer-editor.js'],
   },
+  {
+    name: 'clerk',
+    directory: join(webRoot, 'i18n', 'clerk'),
+    required: ['en', 'fi', 'sv'],
+    users: ['clerk.html', 'js/clerk.js', 'js/chat-log.js'],
+  },
 ];
 
 function readCatalogue(directory, tag) {
@@ -100,4 +106,5 @@ test('the client lists exactly the catalogues that exist', () => {
   };
   assert.deepEqual(listed('clientCatalogueTags'), catalogueTags(catalogueSets[0].directory));
   assert.deepEqual(listed('advisorCatalogueTags'), catalogueTags(catalogueSets[1].directory));
+  assert.deepEqual(listed('clerkCatalogueTags'), catalogueTags(catalogueSets[2].directory));
 });

@@ -1,0 +1,905 @@
+// The clerk's page (language support, PROTOCOL.md "/ws/clerk"): a public-service clerk signs in,
+// chooses the language of the customer sitting at the desk (and optionally the customer's home
+// municipality), asks for language support and then chats with the advisor who joins as the
+// language supporter; the customer reads along on the same screen. Strings come from
+// i18n/clerk/.
+
+import { fetchJson, submitSignIn } from './api.js';
+import { Connection } from './connection.js';
+import {
+  appendToLog, createMessageItem, createSystemNote, setDeliveryState, utf8Length,
+} from './chat-log.js';
+import { formatDateTime, formatDuration } from './format.js';
+import {
+  clerkCatalogueTags, directionOf, loadCatalogue, pickCatalogueTag, setDocumentLanguage,
+} from './i18n.js';
+
+const CATALOGUE_DIRECTORY = 'i18n/clerk';
+const UI_LANGUAGE_STORAGE_KEY = 'neuvo.clerk.uiLanguage';
+const SOON_SECONDS = 60;
+
+const errorMessageKeys = {
+  unknown_language: 'error.unknown_language',
+  unknown_municipality: 'error.unknown_municipality',
+  already_requested: 'error.already_requested',
+  not_in_conversation: 'error.not_in_conversation',
+  empty_message: 'error.empty_message',
+  message_too_long: 'error.message_too_long',
+  server_busy: 'error.server_busy',
+};
+
+const endedMessageKeys = {
+  client: 'ended.by_you',
+  advisor: 'ended.by_advisor',
+  client_disconnected: 'ended.client_disconnected',
+  advisor_disconnected: 'ended.advisor_disconnected',
+};
+
+const byId = (id) => document.getElementById(id);
+const elements = {
+  error: byId('error'),
+  announcer: byId('announcer'),
+  screens: {
+    loading: byId('loading-screen'),
+    signIn: byId('sign-in-screen'),
+    forbidden: byId('forbidden-screen'),
+    disconnected: byId('disconnected-screen'),
+    request: byId('request-screen'),
+    waiting: byId('waiting-screen'),
+    chat: byId('chat-screen'),
+  },
+  signedInAs: byId('signed-in-as'),
+  uiLanguageSelect: byId('ui-language-select'),
+  signOutButton: byId('sign-out-button'),
+  signInForm: byId('sign-in-form'),
+  loginInput: byId('login-input'),
+  passwordInput: byId('password-input'),
+  signInButton: byId('sign-in-button'),
+  disconnectedText: byId('disconnected-text'),
+  reconnectButton: byId('reconnect-button'),
+  requestForm: byId('request-form'),
+  languageList: byId('language-list'),
+  homeSelect: byId('home-select'),
+  alsoSpeaks: byId('also-speaks'),
+  alsoSpeaksList: byId('also-speaks-list'),
+  waitingLanguage: byId('waiting-language'),
+  queuePosition: byId('queue-position'),
+  queueEstimate: byId('queue-estimate'),
+  queueNobody: byId('queue-nobody'),
+  alternativesPanel: byId('alternatives-panel'),
+  alternativesReason: byId('alternatives-reason'),
+  alternativesNext: byId('alternatives-next'),
+  alternativesIntro: byId('alternatives-intro'),
+  alternativesList: byId('alternatives-list'),
+  keepWaitingButton: byId('keep-waiting-button'),
+  cancelButton: byId('cancel-button'),
+  supporterInfo: byId('supporter-info'),
+  supporterNotice: byId('supporter-notice'),
+  chatLog: byId('chat-log'),
+  messageForm: byId('message-form'),
+  messageInput: byId('message-input'),
+  endButton: byId('end-button'),
+  endedPanel: byId('ended-panel'),
+  newRequestButton: byId('new-request-button'),
+};
+
+const state = {
+  catalogue: null,
+  account: null, // from sign-in or /api/session: name, role, organisation
+  organisation: null, // from the clerk `welcome`
+  languages: [],
+  municipalities: [],
+  maxTextBytes: 4000,
+  chosenLanguage: null,
+  requestId: null,
+  request: null,
+  cancelId: null,
+  switchTo: null,
+  lastQueued: null,
+  alternatives: null,
+  dismissedAlternatives: new Set(),
+  conversation: null, // { id, ended, lead, waitingForAdvisor, reconnecting }
+  lastSeenSeq: 0,
+  pendingMessages: new Map(), // id -> { text, item } until `accepted`
+  heldMessages: new Map(), // refused while nobody could read them; sent again later
+  error: null,
+};
+
+const connection = new Connection('/ws/clerk');
+
+// ---- Screens, alerts, language ----
+
+function showScreen(name) {
+  for (const [screenName, screen] of Object.entries(elements.screens)) {
+    screen.hidden = screenName !== name;
+  }
+  const signedIn = state.account !== null && name !== 'signIn';
+  elements.signOutButton.hidden = !signedIn;
+  elements.signedInAs.hidden = !signedIn;
+}
+
+function showError(key, params) {
+  state.error = { key, params };
+  elements.error.textContent = state.catalogue.t(key, params);
+}
+
+function clearError() {
+  state.error = null;
+  elements.error.textContent = '';
+}
+
+function announce(text) {
+  elements.announcer.textContent = text;
+}
+
+function storedUiLanguage() {
+  try {
+    return localStorage.getItem(UI_LANGUAGE_STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+async function useUiLanguage(tag) {
+  state.catalogue = await loadCatalogue(CATALOGUE_DIRECTORY, tag, clerkCatalogueTags);
+  setDocumentLanguage(state.catalogue.tag, directionOf(state.catalogue.tag));
+  elements.uiLanguageSelect.value = state.catalogue.tag;
+  state.catalogue.apply(document);
+  if (state.error) showError(state.error.key, state.error.params);
+  renderSignedInAs();
+  renderMunicipalities();
+  renderQueued();
+  renderAlternatives();
+  renderSupporter();
+}
+
+function renderSignedInAs() {
+  if (!state.account || !state.catalogue) return;
+  state.catalogue.fill(elements.signedInAs, 'desk.signed_in_as', {
+    name: state.account.name ?? '',
+    organisation: state.organisation ?? state.account.organisation ?? state.account.point_name ?? '',
+  });
+}
+
+// ---- Languages by autonym ----
+
+function languageByTag(tag) {
+  return state.languages.find((language) => language.tag === tag) ??
+    { tag, autonym: tag, dir: directionOf(tag) };
+}
+
+function autonymNode(tag) {
+  const language = languageByTag(tag);
+  const node = document.createElement('bdi');
+  node.lang = language.tag;
+  node.dir = language.dir;
+  node.textContent = language.autonym;
+  return node;
+}
+
+// ---- Signing in and out ----
+
+async function checkSession() {
+  try {
+    const { status, body } = await fetchJson('/api/session');
+    if (status === 200 && body?.advisor) {
+      state.account = body.advisor;
+      connect();
+      return;
+    }
+  } catch {
+    // No answer: offer the form; signing in will tell what is wrong.
+  }
+  showSignIn();
+}
+
+function showSignIn() {
+  state.account = null;
+  state.organisation = null;
+  showScreen('signIn');
+  elements.loginInput.focus();
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const account = await submitSignIn(elements, { showError, clearError });
+  if (account) {
+    state.account = account;
+    connect();
+  }
+}
+
+async function signOut() {
+  connection.close();
+  try {
+    await fetchJson('/api/sign-out', { method: 'POST', body: '{}' });
+  } catch {
+    // The session ends on the server when it expires; the page forgets it now anyway.
+  }
+  forgetConversation();
+  resetRequest();
+  clearError();
+  showSignIn();
+}
+
+// ---- Connection ----
+
+function connect() {
+  renderSignedInAs();
+  showScreen('loading');
+  connection.connect();
+}
+
+function onWelcome(message) {
+  state.languages = Array.isArray(message.languages) ? message.languages : [];
+  state.municipalities = Array.isArray(message.municipalities) ? message.municipalities : [];
+  state.maxTextBytes = message.limits?.max_text_bytes ?? state.maxTextBytes;
+  state.organisation = message.clerk?.organisation ?? null;
+  renderSignedInAs();
+  renderLanguages();
+  renderMunicipalities();
+  clearError();
+  showScreen('request');
+}
+
+// The server refused the handshake (the page cannot read the HTTP status): ask /api/session
+// whether the session ended (401) or the account is not a clerk's (403 on /ws/clerk).
+async function explainRefusal() {
+  try {
+    const { status, body } = await fetchJson('/api/session');
+    if (status === 401) {
+      showSignIn();
+      showError('sign_in.expired');
+      return;
+    }
+    if (status === 200 && body?.advisor && body.advisor.role !== 'clerk') {
+      state.account = body.advisor;
+      renderSignedInAs();
+      showScreen('forbidden');
+      return;
+    }
+  } catch {
+    // the server cannot be reached
+  }
+  state.catalogue.fill(elements.disconnectedText, 'connection.lost');
+  showScreen('disconnected');
+}
+
+function onClose({ code, wasOpen, onPurpose }) {
+  for (const { item } of state.pendingMessages.values()) {
+    setDeliveryState(item, 'not_sent', state.catalogue);
+  }
+  state.pendingMessages.clear();
+  if (onPurpose) return;
+  if (!wasOpen) {
+    explainRefusal();
+    return;
+  }
+  const key = code === 1001 ? 'connection.server_closing' : 'connection.lost';
+  if (state.conversation && !state.conversation.ended) {
+    finishConversation('client_disconnected');
+    showError(key);
+    return;
+  }
+  if (state.conversation) return;
+  resetRequest();
+  state.catalogue.fill(elements.disconnectedText, key);
+  showScreen('disconnected');
+}
+
+// ---- The request form ----
+
+function renderLanguages() {
+  const items = state.languages.map((language) => {
+    const item = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'language-button';
+    button.lang = language.tag;
+    button.dir = language.dir;
+    button.dataset.language = language.tag;
+    button.dataset.testid = `language-${language.tag}`;
+    button.textContent = language.autonym;
+    button.setAttribute('aria-pressed', String(language.tag === state.chosenLanguage?.tag));
+    button.addEventListener('click', () => chooseLanguage(language));
+    item.append(button);
+    return item;
+  });
+  elements.languageList.replaceChildren(...items);
+  renderAlsoSpeaks();
+}
+
+function renderAlsoSpeaks() {
+  const checked = new Set(selectedAlsoSpeaks());
+  const items = state.languages.map((language) => {
+    const item = document.createElement('li');
+    item.hidden = language.tag === state.chosenLanguage?.tag;
+    const label = document.createElement('label');
+    label.className = 'choice';
+    const checkbox = document.createElement('input');
+    checkbox.type = 'checkbox';
+    checkbox.value = language.tag;
+    checkbox.checked = checked.has(language.tag);
+    checkbox.dataset.testid = `also-speaks-${language.tag}`;
+    const name = document.createElement('span');
+    name.lang = language.tag;
+    name.dir = language.dir;
+    name.textContent = language.autonym;
+    label.append(checkbox, name);
+    item.append(label);
+    return item;
+  });
+  elements.alsoSpeaksList.replaceChildren(...items);
+}
+
+function selectedAlsoSpeaks() {
+  return [...elements.alsoSpeaksList.querySelectorAll('input:checked')]
+    .map((checkbox) => checkbox.value)
+    .filter((tag) => tag !== state.chosenLanguage?.tag);
+}
+
+function renderMunicipalities() {
+  if (!state.catalogue) return;
+  const previous = elements.homeSelect.value;
+  const option = (value, text) => {
+    const element = document.createElement('option');
+    element.value = value;
+    element.textContent = text;
+    return element;
+  };
+  elements.homeSelect.replaceChildren(
+    option('unknown', state.catalogue.t('request.home_unknown')),
+    ...state.municipalities.map((municipality) => option(municipality.code, municipality.name)),
+    option('other', state.catalogue.t('request.home_other')));
+  const offered = [...elements.homeSelect.options].some((item) => item.value === previous);
+  elements.homeSelect.value = offered ? previous : 'unknown';
+}
+
+function chooseLanguage(language) {
+  state.chosenLanguage = language;
+  for (const button of elements.languageList.querySelectorAll('button')) {
+    button.setAttribute('aria-pressed', String(button.dataset.language === language.tag));
+  }
+  for (const checkbox of elements.alsoSpeaksList.querySelectorAll('input')) {
+    checkbox.closest('li').hidden = checkbox.value === language.tag;
+  }
+  clearError();
+}
+
+function submitRequest(event) {
+  event.preventDefault();
+  clearError();
+  if (!state.chosenLanguage) {
+    showError('request.pick_language_first');
+    elements.languageList.querySelector('button')?.focus();
+    return;
+  }
+  const request = { language: state.chosenLanguage.tag, also_speaks: selectedAlsoSpeaks() };
+  // Without `home` the server uses the municipality of the clerk's office.
+  if (elements.homeSelect.value !== 'unknown') request.home = elements.homeSelect.value;
+  if (!sendRequest(request)) {
+    showError('connection.lost');
+    return;
+  }
+  showScreen('waiting');
+  elements.cancelButton.focus();
+}
+
+function sendRequest({ language, home, also_speaks: alsoSpeaks }) {
+  const id = connection.nextId('r');
+  const message = { type: 'request', id, language };
+  if (home) message.home = home;
+  if (alsoSpeaks.length > 0) message.also_speaks = alsoSpeaks;
+  if (!connection.send(message)) return false;
+  state.requestId = id;
+  state.request = { language, home, also_speaks: alsoSpeaks };
+  state.cancelId = null;
+  state.switchTo = null;
+  state.lastQueued = null;
+  state.alternatives = null;
+  state.dismissedAlternatives.clear();
+  state.catalogue.fill(elements.waitingLanguage, 'waiting.language', { language: autonymNode(language) });
+  elements.waitingLanguage.dataset.language = language;
+  state.catalogue.fill(elements.queuePosition, 'waiting.asking');
+  elements.queuePosition.removeAttribute('data-position');
+  elements.queueEstimate.replaceChildren();
+  elements.queueEstimate.removeAttribute('data-seconds');
+  elements.queueNobody.hidden = true;
+  elements.alternativesPanel.hidden = true;
+  elements.cancelButton.disabled = false;
+  return true;
+}
+
+function resetRequest() {
+  state.requestId = null;
+  state.request = null;
+  state.cancelId = null;
+  state.switchTo = null;
+  state.lastQueued = null;
+  state.alternatives = null;
+}
+
+// ---- Waiting ----
+
+function estimate(seconds, keys) {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+    return { key: keys.unknown, params: {} };
+  }
+  if (seconds < SOON_SECONDS) return { key: keys.soon, params: {} };
+  return { key: keys.estimate, params: { duration: formatDuration(seconds, state.catalogue.tag) } };
+}
+
+function onQueued(message) {
+  if (message.request !== state.requestId) return;
+  if (state.conversation && !state.conversation.ended) {
+    // Handed on to the language's queue by the supporter: the chat stays, waiting for the next.
+    state.conversation.waitingForAdvisor = { position: message.position };
+    renderSupporter();
+    return;
+  }
+  if (state.conversation) {
+    // The supporter's connection was lost for good; the request is back at the head of the queue.
+    forgetConversation();
+    showScreen('waiting');
+  }
+  state.lastQueued = message;
+  renderQueued();
+}
+
+function renderQueued() {
+  const message = state.lastQueued;
+  if (!message || !state.catalogue) return;
+  const { catalogue } = state;
+  if (message.position <= 1) {
+    catalogue.fill(elements.queuePosition, 'waiting.position_next');
+  } else {
+    catalogue.fill(elements.queuePosition, 'waiting.position', { position: message.position });
+  }
+  elements.queuePosition.dataset.position = String(message.position);
+  const shown = estimate(message.estimated_wait_seconds, {
+    estimate: 'waiting.estimate', soon: 'waiting.estimate_soon', unknown: 'waiting.estimate_unknown',
+  });
+  catalogue.fill(elements.queueEstimate, shown.key, shown.params);
+  if (message.estimated_wait_seconds === undefined) {
+    elements.queueEstimate.removeAttribute('data-seconds');
+  } else {
+    elements.queueEstimate.dataset.seconds = String(message.estimated_wait_seconds);
+  }
+  const panelSaysIt = !elements.alternativesPanel.hidden &&
+    state.alternatives?.reason === 'nobody_signed_in';
+  if (message.advisors_signed_in === 0 && !panelSaysIt) {
+    catalogue.fill(elements.queueNobody, 'waiting.nobody', { language: autonymNode(message.language) });
+    elements.queueNobody.hidden = false;
+  } else {
+    elements.queueNobody.hidden = true;
+  }
+  if (message.advisors_signed_in > 0 && state.alternatives?.reason === 'nobody_signed_in') {
+    elements.alternativesPanel.hidden = true;
+  }
+}
+
+function onAlternatives(message) {
+  if (message.request !== state.requestId || state.conversation) return;
+  state.alternatives = message;
+  renderAlternatives();
+  if (state.dismissedAlternatives.has(message.reason)) return;
+  elements.alternativesPanel.hidden = false;
+  renderQueued();
+  announce(elements.alternativesReason.textContent);
+}
+
+function renderAlternatives() {
+  const message = state.alternatives;
+  if (!message || !state.catalogue) return;
+  const { catalogue } = state;
+  const language = () => autonymNode(message.language);
+  catalogue.fill(elements.alternativesReason, message.reason === 'long_wait'
+    ? 'alternatives.long_wait' : 'alternatives.nobody_signed_in', { language: language() });
+  elements.alternativesReason.dataset.reason = message.reason ?? '';
+  const next = message.next_staffed;
+  const nextAt = next?.at ? new Date(next.at) : null;
+  const hasNext = nextAt !== null && !Number.isNaN(nextAt.getTime());
+  if (hasNext) {
+    const time = document.createElement('time');
+    time.dateTime = nextAt.toISOString();
+    time.textContent = formatDateTime(nextAt, catalogue.tag);
+    catalogue.fill(elements.alternativesNext, 'alternatives.next_staffed', {
+      language: language(), time, point: next.point_name ?? next.point ?? '',
+    });
+  } else {
+    catalogue.fill(elements.alternativesNext, 'alternatives.next_unknown', { language: language() });
+  }
+  elements.alternativesNext.hidden = !hasNext && message.reason === 'long_wait';
+  const others = (message.other_languages ?? []).filter((other) => typeof other?.language === 'string');
+  catalogue.fill(elements.alternativesIntro,
+    others.length > 0 ? 'alternatives.other_intro' : 'alternatives.none_other');
+  elements.alternativesList.replaceChildren(...others.map((other) => {
+    const item = document.createElement('li');
+    item.className = 'alternative';
+    item.dataset.testid = 'alternative';
+    item.dataset.language = other.language;
+    const name = document.createElement('p');
+    name.className = 'alternative-name';
+    name.append(autonymNode(other.language));
+    const wait = document.createElement('p');
+    wait.className = 'alternative-wait';
+    if (other.advisors_signed_in === 0) {
+      catalogue.fill(wait, 'alternatives.wait_nobody');
+    } else {
+      const shown = estimate(other.estimated_wait_seconds, {
+        estimate: 'alternatives.wait_estimate', soon: 'alternatives.wait_soon',
+        unknown: 'alternatives.wait_unknown',
+      });
+      catalogue.fill(wait, shown.key, shown.params);
+    }
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'button button-primary';
+    button.dataset.testid = `use-language-${other.language}`;
+    const label = document.createElement('span');
+    catalogue.fill(label, 'alternatives.use', { language: autonymNode(other.language) });
+    button.append(label);
+    button.disabled = state.cancelId !== null;
+    button.addEventListener('click', () => switchLanguage(other.language));
+    item.append(name, wait, button);
+    return item;
+  }));
+}
+
+function keepWaiting() {
+  if (state.alternatives) state.dismissedAlternatives.add(state.alternatives.reason);
+  elements.alternativesPanel.hidden = true;
+  renderQueued();
+  elements.cancelButton.focus();
+}
+
+function cancelRequest() {
+  if (!state.requestId || state.cancelId) return false;
+  const id = connection.nextId('x');
+  if (!connection.send({ type: 'cancel', id, request: state.requestId })) return false;
+  state.cancelId = id;
+  elements.cancelButton.disabled = true;
+  for (const button of elements.alternativesList.querySelectorAll('button')) button.disabled = true;
+  return true;
+}
+
+function switchLanguage(tag) {
+  if (cancelRequest()) state.switchTo = tag;
+}
+
+function stopWaiting() {
+  state.switchTo = null;
+  if (cancelRequest()) return;
+  resetRequest();
+  backToRequest();
+}
+
+function onRequestClosed(message) {
+  if (message.request !== state.requestId) return;
+  const { switchTo, request: previous } = state;
+  resetRequest();
+  if (switchTo && previous) {
+    const alsoSpeaks = [previous.language, ...previous.also_speaks]
+      .filter((tag, index, all) => tag !== switchTo && all.indexOf(tag) === index);
+    state.chosenLanguage = languageByTag(switchTo);
+    if (sendRequest({ language: switchTo, home: previous.home, also_speaks: alsoSpeaks })) return;
+  }
+  backToRequest();
+}
+
+function backToRequest() {
+  renderLanguages();
+  elements.cancelButton.disabled = false;
+  showScreen('request');
+  const chosen = elements.languageList.querySelector('[aria-pressed="true"]');
+  (chosen ?? elements.languageList.querySelector('button'))?.focus();
+}
+
+// ---- The three-way chat ----
+
+function isCurrent(message) {
+  return state.conversation !== null && message.conversation === state.conversation.id;
+}
+
+function onConversationStarted(message) {
+  if (message.request !== undefined && message.request !== state.requestId) return;
+  if (isCurrent(message) && !state.conversation.ended) {
+    // The same chat, now answered by the next supporter (after a transfer to a queue).
+    newLead(message.advisor);
+    return;
+  }
+  state.conversation = {
+    id: message.conversation,
+    language: message.language,
+    ended: false,
+    lead: message.advisor ?? {},
+    waitingForAdvisor: null,
+    reconnecting: false,
+  };
+  state.cancelId = null;
+  state.alternatives = null;
+  state.lastSeenSeq = 0;
+  state.pendingMessages.clear();
+  state.heldMessages.clear();
+  elements.chatLog.replaceChildren();
+  // The chat runs in the customer's language; the page around it in the clerk's.
+  elements.chatLog.lang = message.language ?? '';
+  elements.messageForm.hidden = false;
+  elements.endButton.hidden = false;
+  elements.endButton.disabled = false;
+  elements.endedPanel.hidden = true;
+  elements.supporterNotice.hidden = true;
+  clearError();
+  renderSupporter();
+  showScreen('chat');
+  announce(elements.supporterInfo.textContent);
+  elements.messageInput.focus();
+}
+
+function renderSupporter() {
+  const conversation = state.conversation;
+  if (!conversation || !state.catalogue) return;
+  const waiting = conversation.waitingForAdvisor;
+  if (waiting && !conversation.ended) {
+    state.catalogue.fill(elements.supporterInfo, 'chat.waiting_next', { position: waiting.position });
+    elements.supporterInfo.dataset.waiting = 'true';
+    return;
+  }
+  delete elements.supporterInfo.dataset.waiting;
+  state.catalogue.fill(elements.supporterInfo, 'chat.supporter', {
+    advisor: conversation.lead?.name ?? '',
+    point: conversation.lead?.point_name ?? conversation.lead?.point ?? '',
+  });
+}
+
+function addNote(key, params, testId) {
+  const note = createSystemNote('', testId);
+  state.catalogue.fill(note, key, params);
+  appendToLog(elements.chatLog, note);
+  announce(note.textContent);
+  return note;
+}
+
+function newLead(advisor) {
+  state.conversation.lead = advisor ?? {};
+  state.conversation.waitingForAdvisor = null;
+  renderSupporter();
+  resendHeldMessages();
+}
+
+function onAdvisorJoined(message) {
+  if (!isCurrent(message) || state.conversation.ended) return;
+  connection.send({ type: 'ack', conversation: message.conversation, seq: message.seq });
+  if (message.seq <= state.lastSeenSeq) return;
+  state.lastSeenSeq = message.seq;
+  const advisor = message.advisor ?? {};
+  addNote('chat.advisor_joined', {
+    advisor: advisor.name ?? '', point: advisor.point_name ?? advisor.point ?? '',
+  }, 'advisor-joined');
+  if (message.role === 'lead') newLead(advisor);
+  else resendHeldMessages();
+}
+
+function onAdvisorLeft(message) {
+  if (!isCurrent(message) || state.conversation.ended) return;
+  connection.send({ type: 'ack', conversation: message.conversation, seq: message.seq });
+  if (message.seq <= state.lastSeenSeq) return;
+  state.lastSeenSeq = message.seq;
+  addNote('chat.advisor_left', { advisor: message.advisor?.name ?? '' }, 'advisor-left');
+}
+
+function onAdvisorConnection(message) {
+  if (!isCurrent(message) || state.conversation.ended) return;
+  state.conversation.reconnecting = message.status === 'reconnecting';
+  elements.supporterNotice.hidden = !state.conversation.reconnecting;
+  if (state.conversation.reconnecting) {
+    state.catalogue.fill(elements.supporterNotice, 'chat.advisor_reconnecting');
+    announce(elements.supporterNotice.textContent);
+  } else {
+    resendHeldMessages();
+  }
+}
+
+function sendMessage(event) {
+  event.preventDefault();
+  if (!state.conversation || state.conversation.ended) return;
+  const text = elements.messageInput.value;
+  if (text.trim() === '') {
+    showError('error.empty_message');
+    return;
+  }
+  if (utf8Length(text) > state.maxTextBytes) {
+    showError('error.message_too_long');
+    return;
+  }
+  clearError();
+  const id = connection.nextId('m');
+  const item = createMessageItem({
+    own: true, author: state.catalogue.t('chat.you'), text, time: new Date(),
+    locale: state.catalogue.tag, messageId: id,
+  });
+  if (state.conversation.reconnecting) {
+    state.heldMessages.set(id, { text, item });
+    setDeliveryState(item, 'waiting', state.catalogue);
+  } else {
+    const sent = connection.send({ type: 'message', id, conversation: state.conversation.id, text });
+    setDeliveryState(item, sent ? 'sending' : 'not_sent', state.catalogue);
+    if (sent) state.pendingMessages.set(id, { text, item });
+  }
+  appendToLog(elements.chatLog, item);
+  elements.messageInput.value = '';
+  elements.messageInput.focus();
+}
+
+function resendHeldMessages() {
+  if (!state.conversation || state.conversation.ended) return;
+  for (const [id, { text, item }] of state.heldMessages) {
+    if (!connection.send({ type: 'message', id, conversation: state.conversation.id, text })) break;
+    state.heldMessages.delete(id);
+    state.pendingMessages.set(id, { text, item });
+    setDeliveryState(item, 'sending', state.catalogue);
+  }
+}
+
+function onAccepted(message) {
+  const pending = state.pendingMessages.get(message.id);
+  if (!pending) return;
+  state.pendingMessages.delete(message.id);
+  pending.item.dataset.seq = String(message.seq);
+  setDeliveryState(pending.item, 'delivered', state.catalogue);
+}
+
+function onMessage(message) {
+  if (!isCurrent(message)) return;
+  connection.send({ type: 'ack', conversation: message.conversation, seq: message.seq });
+  if (message.from === 'client') return; // our own, shown when sent
+  if (message.seq <= state.lastSeenSeq) return;
+  state.lastSeenSeq = message.seq;
+  appendToLog(elements.chatLog, createMessageItem({
+    own: false,
+    author: message.author || state.catalogue.t('chat.advisor'),
+    text: message.text,
+    time: message.sent_at ? new Date(message.sent_at) : new Date(),
+    locale: state.catalogue.tag,
+    seq: message.seq,
+  }));
+}
+
+function endConversation() {
+  if (!state.conversation || state.conversation.ended) return;
+  elements.endButton.disabled = true;
+  connection.send({ type: 'end', id: connection.nextId('e'), conversation: state.conversation.id });
+}
+
+function finishConversation(reason) {
+  if (!state.conversation || state.conversation.ended) return;
+  state.conversation.ended = true;
+  for (const { item } of [...state.pendingMessages.values(), ...state.heldMessages.values()]) {
+    setDeliveryState(item, 'not_sent', state.catalogue);
+  }
+  state.pendingMessages.clear();
+  state.heldMessages.clear();
+  elements.supporterNotice.hidden = true;
+  appendToLog(elements.chatLog,
+    createSystemNote(state.catalogue.t(endedMessageKeys[reason] ?? 'ended.generic'), 'ended-text'));
+  const hadFocus = elements.screens.chat.contains(document.activeElement);
+  elements.messageForm.hidden = true;
+  elements.endButton.hidden = true;
+  elements.endedPanel.hidden = false;
+  if (hadFocus) elements.newRequestButton.focus();
+}
+
+function onConversationEnded(message) {
+  if (!isCurrent(message)) return;
+  resetRequest();
+  finishConversation(message.reason);
+}
+
+// The next customer must not read the previous one's chat.
+function forgetConversation() {
+  state.conversation = null;
+  state.pendingMessages.clear();
+  state.heldMessages.clear();
+  elements.chatLog.replaceChildren();
+  elements.supporterInfo.replaceChildren();
+  elements.supporterNotice.hidden = true;
+}
+
+function newRequest() {
+  forgetConversation();
+  resetRequest();
+  for (const checkbox of elements.alsoSpeaksList.querySelectorAll('input')) checkbox.checked = false;
+  elements.alsoSpeaks.open = false;
+  elements.homeSelect.value = 'unknown';
+  elements.messageInput.value = '';
+  clearError();
+  if (connection.isOpen) backToRequest();
+  else connect();
+}
+
+function onError(message) {
+  if (message.code === 'advisor_unavailable' && state.pendingMessages.has(message.ref)) {
+    const pending = state.pendingMessages.get(message.ref);
+    state.pendingMessages.delete(message.ref);
+    state.heldMessages.set(message.ref, pending);
+    setDeliveryState(pending.item, 'waiting', state.catalogue);
+    return;
+  }
+  if (message.ref && message.ref === state.cancelId) {
+    state.cancelId = null;
+    state.switchTo = null;
+    elements.cancelButton.disabled = false;
+    if (!state.conversation && message.code === 'unknown_request') {
+      resetRequest();
+      backToRequest();
+    }
+    return;
+  }
+  if (message.code === 'advisor_unavailable' || message.code === 'unknown_request') return;
+  showError(errorMessageKeys[message.code] ?? 'error.generic');
+  if (message.ref && state.pendingMessages.has(message.ref)) {
+    setDeliveryState(state.pendingMessages.get(message.ref).item, 'not_sent', state.catalogue);
+    state.pendingMessages.delete(message.ref);
+  }
+  if (message.ref && message.ref === state.requestId && message.code !== 'already_requested') {
+    resetRequest();
+    showScreen('request');
+  }
+  if (message.code === 'not_in_conversation' && state.conversation) finishConversation('unknown');
+}
+
+// ---- Start ----
+
+function bindEvents() {
+  elements.signInForm.addEventListener('submit', signIn);
+  elements.signOutButton.addEventListener('click', signOut);
+  elements.uiLanguageSelect.addEventListener('change', async () => {
+    const tag = elements.uiLanguageSelect.value;
+    try {
+      localStorage.setItem(UI_LANGUAGE_STORAGE_KEY, tag);
+    } catch {
+      // not remembered; fine
+    }
+    await useUiLanguage(tag);
+  });
+  elements.reconnectButton.addEventListener('click', () => {
+    clearError();
+    connect();
+  });
+  elements.requestForm.addEventListener('submit', submitRequest);
+  elements.cancelButton.addEventListener('click', stopWaiting);
+  elements.keepWaitingButton.addEventListener('click', keepWaiting);
+  elements.messageForm.addEventListener('submit', sendMessage);
+  elements.messageInput.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      elements.messageForm.requestSubmit();
+    }
+  });
+  elements.endButton.addEventListener('click', endConversation);
+  elements.newRequestButton.addEventListener('click', newRequest);
+
+  connection
+    .on('welcome', onWelcome)
+    .on('queued', onQueued)
+    .on('alternatives', onAlternatives)
+    .on('request_closed', onRequestClosed)
+    .on('conversation_started', onConversationStarted)
+    .on('advisor_connection', onAdvisorConnection)
+    .on('advisor_joined', onAdvisorJoined)
+    .on('advisor_left', onAdvisorLeft)
+    .on('message', onMessage)
+    .on('accepted', onAccepted)
+    .on('conversation_ended', onConversationEnded)
+    .on('error', onError)
+    .onClose(onClose);
+}
+
+async function start() {
+  bindEvents();
+  await useUiLanguage(storedUiLanguage() ??
+    pickCatalogueTag(navigator.languages ?? [], clerkCatalogueTags));
+  await checkSession();
+}
+
+start();
