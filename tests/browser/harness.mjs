@@ -76,7 +76,8 @@ function writeTestConfig(workDirectory, routing) {
   return configPath;
 }
 
-// accounts: [{ login, name, point, languages: ['fi', 'ar'], role?, password }]
+// accounts: [{ login, name, point, languages: ['fi', 'ar'], role?, organisation? (a clerk's),
+//   national? (a supervisor of every point), password }]
 export async function startServer({ accounts, routing } = {}) {
   assert.ok(existsSync(serverBinary), `server binary not found: ${serverBinary} (set NEUVO_SERVER)`);
   server.workDirectory = mkdtempSync(join(tmpdir(), 'neuvo-browser-'));
@@ -89,6 +90,8 @@ export async function startServer({ accounts, routing } = {}) {
       '--point', account.point, '--languages', account.languages.join(','),
     ];
     if (account.role) args.push('--role', account.role);
+    if (account.organisation) args.push('--organisation', account.organisation);
+    if (account.national) args.push('--national');
     args.push('--password-stdin');
     runOrFail(serverBinary, args, { input: `${account.password}\n` });
   }
