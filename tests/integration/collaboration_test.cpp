@@ -784,3 +784,53 @@ TEST_CASE("a transfer to a language's queue is served by an advisor of that lang
     CHECK(rows[0]["transfer_from_point_id"] == "091-virka");
     CHECK(rows[0]["transfer_to_point_id"] == "853-infotori");
 }
+
+TEST_CASE("an invitation is withdrawn when the conversation ends or either advisor signs out",
+          "[integration][collaboration]") {
+    TestServer server({aino, leila, carl});
+    auto a = available_advisor(server, "aino", 3);
+    auto l = available_advisor(server, "leila", 2);
+    auto c = available_advisor(server, "carl", 1);
+    const auto leila_id = colleague_id(*a, "Leila");
+    const auto carl_id = colleague_id(*a, "Carl");
+    auto invite = [&](const std::string& conversation, long long colleague, const std::string& id) {
+        a->send({{"type", "invite"},
+                 {"id", id},
+                 {"conversation", conversation},
+                 {"colleague", colleague}});
+        CHECK(a->await("handover", updates)["status"] == "pending");
+    };
+
+    // The client ends the conversation before the colleague answers.
+    auto first = welcomed_client(server);
+    auto conversation = start_conversation(*first, *a, "r-1", "ar", "091");
+    invite(conversation, leila_id, "i-1");
+    CHECK(l->await("offer", updates)["kind"] == "invitation");
+    first->send({{"type", "end"}, {"id", "e-1"}, {"conversation", conversation}});
+    first->await("conversation_ended", updates);
+    auto withdrawn = l->await("offer_withdrawn", updates);
+    CHECK(withdrawn["conversation"] == conversation);
+    CHECK(withdrawn["reason"] == "conversation_ended");
+    auto aino_frames = collect_until(*a, {"conversation_ended", "handover"});
+    CHECK(of_type(aino_frames, "handover")[0]["status"] == "withdrawn");
+    l->send({{"type", "accept"}, {"id", "acc-1"}, {"conversation", conversation}});
+    CHECK(l->await("error", updates)["code"] == "no_such_offer");
+
+    // The invited colleague signs out before answering.
+    auto second = welcomed_client(server);
+    conversation = start_conversation(*second, *a, "r-1", "ar", "091");
+    invite(conversation, carl_id, "i-2");
+    CHECK(c->await("offer", updates)["kind"] == "invitation");
+    c->close();
+    auto gone = a->await("handover", updates);
+    CHECK(gone["status"] == "withdrawn");
+    CHECK(gone["colleague"]["name"] == "Carl");
+    CHECK(of_type(drain(*second), "advisor_joined").empty());
+
+    // The inviting advisor signs out before the answer: nothing is left to join.
+    invite(conversation, leila_id, "i-3");
+    CHECK(l->await("offer", updates)["kind"] == "invitation");
+    a->close();
+    CHECK(l->await("offer_withdrawn", updates)["reason"] == "conversation_ended");
+    CHECK(second->await("conversation_ended", updates)["reason"] == "advisor_disconnected");
+}
