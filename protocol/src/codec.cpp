@@ -73,6 +73,10 @@ json encode_fields(const core::Offer& m) {
         message["from"] = colleague_fields(*m.from);
     if (m.from || !m.note.empty())
         message["note"] = m.note;
+    if (m.channel != "chat")
+        message["channel"] = m.channel;
+    if (!m.organisation.empty())
+        message["organisation"] = m.organisation;
     return message;
 }
 
@@ -120,6 +124,10 @@ json encode_fields(const core::ConversationStarted& m) {
          {{"name", m.advisor_name}, {"point", m.point_id}, {"point_name", m.point_name}}}};
     if (!m.request_id.empty())
         message["request"] = m.request_id;
+    if (m.channel != "chat")
+        message["channel"] = m.channel;
+    if (!m.organisation.empty())
+        message["organisation"] = m.organisation;
     if (!m.joined_as.empty()) {
         message["joined_as"] = m.joined_as;
         message["note"] = m.note;
@@ -379,10 +387,12 @@ std::string encode(const Welcome& welcome) {
         municipalities.push_back({{"code", municipality.code}, {"name", municipality.name}});
     json message = {{"type", "welcome"},
                     {"protocol", subprotocol},
-                    {"role", core::role_name(welcome.role)},
+                    {"role", welcome.clerk_organisation ? "clerk" : core::role_name(welcome.role)},
                     {"languages", std::move(languages)},
                     {"municipalities", std::move(municipalities)},
                     {"limits", {{"max_text_bytes", welcome.max_text_bytes}}}};
+    if (welcome.clerk_organisation)
+        message["clerk"] = {{"organisation", *welcome.clerk_organisation}};
     if (welcome.advisor)
         message["advisor"] = {{"name", welcome.advisor->name},
                               {"point", welcome.advisor->point_id},

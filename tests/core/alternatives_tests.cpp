@@ -94,18 +94,22 @@ TEST_CASE("a client may cancel its waiting request", "[core][alternatives]") {
     f.client(2, "so", "092");
     f.client(3, "so", "092");
     f.clock.advance(45s);
-    CHECK(text(f.board.cancel_request(1, "r-1")) ==
+    CHECK(text(f.board.cancel_request(1, "r-1", "x-1")) ==
           Lines{"to 1: closed r-1 reason=cancelled",
                 "visit unserved point= advisor_point= chat so home=092 tier= "
                 "hour=2026-11-25T14:00:00 wait=45 duration=0 ended_by=client_cancelled",
                 "to 2: queued r-2 so position=1 advisors=0 wait=none",
                 "to 3: queued r-3 so position=2 advisors=0 wait=none"});
     CHECK(f.board.queue_length("so") == 2);
-    CHECK(text(f.board.cancel_request(1, "r-1")) == Lines{"to 1: error unknown_request ref=r-1"});
-    CHECK(text(f.board.cancel_request(2, "r-9")) == Lines{"to 2: error unknown_request ref=r-9"});
+    CHECK(text(f.board.cancel_request(1, "r-1", "x-1")) ==
+          Lines{"to 1: error unknown_request ref=x-1"});
+    CHECK(text(f.board.cancel_request(2, "r-9", "x-9")) ==
+          Lines{"to 2: error unknown_request ref=x-9"});
     f.board.advisor_connected(10, veera());
-    CHECK(text(f.board.cancel_request(10, "r-2")) == Lines{"to 10: error not_allowed ref=r-2"});
-    CHECK(text(f.board.cancel_request(77, "r-2")) == Lines{"to 77: error not_allowed ref=r-2"});
+    CHECK(text(f.board.cancel_request(10, "r-2", "x-2")) ==
+          Lines{"to 10: error not_allowed ref=x-2"});
+    CHECK(text(f.board.cancel_request(77, "r-2", "x-2")) ==
+          Lines{"to 77: error not_allowed ref=x-2"});
     // The client may ask again.
     CHECK(text(f.board.client_request(1, "r-again", "so", "092"))[0] ==
           "to 1: queued r-again so position=3 advisors=1 wait=600");

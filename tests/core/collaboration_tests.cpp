@@ -204,6 +204,7 @@ TEST_CASE("an invitation declined or not answered goes back to its sender", "[co
     SECTION("the conversation ends first") {
         Lines ended = text(f.board.end_conversation(1, "c-1", "e-1"));
         CHECK(ended[0] == "to 12: withdrawn c-1 reason=conversation_ended");
+        CHECK(ended[1] == "to 10: handover c-1 invitation withdrawn ref=i-1 colleague=Hanna");
         CHECK(text(f.board.accept_offer(12, "c-1", "a-1")) ==
               Lines{"to 12: error no_such_offer ref=a-1"});
     }
@@ -252,7 +253,7 @@ TEST_CASE("a transfer to a colleague hands over the lead, the seat and the note"
                     "to 10: joined c-1 seq=1 Hanna role=lead via=transfer",
                     "to 12: started c-1 request= fi home=091 tier=own-point advisor=Hanna "
                     "point=837-mainio (Mainio) joined_as=lead from=Aino note=Haluaa arabiaksi "
-                    "participants=Aino;",
+                    "participants=",
                     "to 12: presence away capacity=3 active=1",
                     "to 10: you left c-1 reason=transferred",
                     "to 1: left c-1 seq=2 Aino reason=transferred",

@@ -496,7 +496,7 @@ void run_random_events(std::uint64_t seed, int steps) {
             ModelClient& client = model.clients.at(session);
             const bool waiting = client.language.has_value();
             const std::string request_id = client.request_id;
-            Effects effects = board.cancel_request(session, request_id);
+            Effects effects = board.cancel_request(session, request_id, "x-" + request_id);
             if (waiting) {
                 model.leave_line(session);
             }

@@ -200,7 +200,7 @@ TEST_CASE("a client who leaves or cancels while offered withdraws the offer", "[
                 "to 10: offer c-2 fi home=091 tier=own-point expires=+23s",
                 "to 10: presence available capacity=1 active=1",
                 "to 2: queued r-2 fi position=1 advisors=1 wait=600"});
-    CHECK(text(f.board.cancel_request(2, "r-2")) ==
+    CHECK(text(f.board.cancel_request(2, "r-2", "x-2")) ==
           Lines{"to 2: closed r-2 reason=cancelled", "to 10: withdrawn c-2 reason=client_left",
                 "to 10: presence available capacity=1 active=0",
                 "visit unserved point= advisor_point= chat fi home=091 tier= "

@@ -103,11 +103,19 @@ TestServer::TestServer(const std::vector<AdvisorLogin>& advisors,
     std::ofstream(config_file()) << config.dump(2);
 
     for (const auto& advisor : advisors) {
-        auto result = run_server_command(
-            {"--config", config_file().string(), "admin", "add", "--login", advisor.login, "--name",
-             advisor.name, "--point", advisor.point, "--languages", advisor.languages, "--role",
-             advisor.role, "--password-stdin"},
-            advisor.password + "\n");
+        std::vector<std::string> command = {
+            "--config", config_file().string(), "admin",           "add",
+            "--login",  advisor.login,          "--name",          advisor.name,
+            "--point",  advisor.point,          "--languages",     advisor.languages,
+            "--role",   advisor.role,           "--password-stdin"};
+        if (advisor.role == "clerk") {
+            command.push_back("--organisation");
+            command.push_back(advisor.organisation.empty() ? "Kela, Itäkeskus"
+                                                           : advisor.organisation);
+        }
+        if (advisor.national)
+            command.push_back("--national");
+        auto result = run_server_command(command, advisor.password + "\n");
         if (result.exit_code != 0)
             throw std::runtime_error("admin add failed: " + result.output);
     }

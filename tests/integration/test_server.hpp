@@ -16,6 +16,8 @@ struct AdvisorLogin {
     std::string languages; // comma-separated
     std::string password = "correct horse 1";
     std::string role = "advisor";
+    std::string organisation = {}; // clerks: given to them when empty
+    bool national = false;         // supervisors of every point
 };
 
 // The real neuvo-server binary on an ephemeral loopback port, with its own temporary directory,

@@ -356,9 +356,10 @@ TEST_CASE("the live view example is metadata: queues per language and loads per 
     REQUIRE(blocks.size() == 1);
     auto live = parse_block(blocks.front());
     INFO("PROTOCOL.md line " << blocks.front().line << ":\n" << blocks.front().body);
-    CHECK(live.size() == 2);
+    CHECK(live.size() == 3);
     REQUIRE(live.at("languages").is_array());
     REQUIRE(live.at("advisors").is_array());
+    REQUIRE(live.at("conversations").is_array());
     const std::set<std::string> language_fields = {"language",
                                                    "autonym",
                                                    "dir",
@@ -381,6 +382,19 @@ TEST_CASE("the live view example is metadata: queues per language and loads per 
     REQUIRE_FALSE(live.at("advisors").empty());
     for (const auto& advisor : live.at("advisors"))
         CHECK(keys(advisor) == advisor_fields);
+    // Conversations: who, where and how long, never a word of what was said.
+    const std::set<std::string> conversation_fields = {"conversation",
+                                                       "language",
+                                                       "home",
+                                                       "channel",
+                                                       "point",
+                                                       "point_name",
+                                                       "advisors",
+                                                       "duration_seconds",
+                                                       "waiting_for_advisor"};
+    REQUIRE_FALSE(live.at("conversations").empty());
+    for (const auto& talk : live.at("conversations"))
+        CHECK(keys(talk) == conversation_fields);
 }
 
 TEST_CASE("PROTOCOL.md shows an example of every message type of the schema",
@@ -422,8 +436,9 @@ TEST_CASE("PROTOCOL.md shows an example of every message type of the schema",
     }
 }
 
-TEST_CASE("PROTOCOL.md shows a welcome for both endpoints", "[protocol][document]") {
-    // The advisor's welcome has its own `advisor` object; a client's must not.
+TEST_CASE("PROTOCOL.md shows a welcome for every endpoint", "[protocol][document]") {
+    // The advisor's welcome has its own `advisor` object, the clerk's its `clerk`; a client's
+    // neither.
     std::set<std::string> roles;
     for (const auto& block : blocks_tagged("json to-peer")) {
         auto message = parse_block(block);
@@ -432,8 +447,9 @@ TEST_CASE("PROTOCOL.md shows a welcome for both endpoints", "[protocol][document
         auto role = message.at("role").get<std::string>();
         roles.insert(role);
         CHECK(message.contains("advisor") == (role == "advisor"));
+        CHECK(message.contains("clerk") == (role == "clerk"));
     }
-    CHECK(roles == std::set<std::string>{"client", "advisor"});
+    CHECK(roles == std::set<std::string>{"client", "advisor", "clerk"});
 }
 
 TEST_CASE("every error code the server sends is listed in the error-code table",

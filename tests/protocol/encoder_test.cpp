@@ -91,7 +91,9 @@ TEST_CASE("offer names the conversation to be, its tier and when it expires",
                       .kind = core::OfferKind::request,
                       .transferred = false,
                       .from = std::nullopt,
-                      .note = ""};
+                      .note = "",
+                      .channel = "chat",
+                      .organisation = ""};
     CHECK(encoded(offer) == json{{"type", "offer"},
                                  {"conversation", "k3f9-1"},
                                  {"kind", "request"},

@@ -114,6 +114,7 @@ TEST_CASE("an unknown role is refused and changes nothing", "[store][advisors]")
     for (const std::string role : {"advisor", "supervisor", "clerk", "statistician", "admin"}) {
         advisor.login = role + "1";
         advisor.role = role;
+        advisor.organisation = role == "clerk" ? "Kela, Itäkeskus" : "";
         CHECK_NOTHROW(database.add_advisor(advisor));
     }
     CHECK(database.list_advisors().size() == 5);
@@ -163,4 +164,62 @@ TEST_CASE("passwords shorter than 8 characters are refused without being echoed"
     advisor.password = "eight888";
     CHECK_NOTHROW(database.add_advisor(advisor));
     CHECK(database.list_advisors().size() == 2);
+}
+
+TEST_CASE("a clerk belongs to an organisation and a supervisor may oversee every point",
+          "[store][advisors]") {
+    ScratchDirectory scratch;
+    Database database(scratch.database_path());
+
+    NewAdvisor clerk = sample_advisor("kaisa");
+    clerk.role = "clerk";
+    clerk.organisation = "Kela, Itäkeskus";
+    NewAdvisor national = sample_advisor("sanna");
+    national.role = "supervisor";
+    national.national = true;
+    database.add_advisor(clerk);
+    database.add_advisor(national);
+    database.add_advisor(sample_advisor("aino"));
+
+    const auto kaisa = database.find_advisor("kaisa");
+    REQUIRE(kaisa.has_value());
+    CHECK(kaisa->organisation == "Kela, Itäkeskus");
+    CHECK_FALSE(kaisa->national);
+    const auto sanna = database.find_advisor("sanna");
+    REQUIRE(sanna.has_value());
+    CHECK(sanna->national);
+    CHECK(sanna->organisation.empty());
+    CHECK_FALSE(database.find_advisor("aino")->national);
+
+    // A session carries the same account.
+    const auto token = database.create_session(
+        kaisa->id, neuvo::core::TimePoint{} + std::chrono::hours(24 * 365 * 56),
+        std::chrono::hours(1));
+    const auto session =
+        database.find_session(token, neuvo::core::TimePoint{} + std::chrono::hours(24 * 365 * 56));
+    REQUIRE(session.has_value());
+    CHECK(session->organisation == "Kela, Itäkeskus");
+}
+
+TEST_CASE("organisations are for clerks and national scope for supervisors", "[store][advisors]") {
+    ScratchDirectory scratch;
+    Database database(scratch.database_path());
+
+    NewAdvisor clerk = sample_advisor("kaisa");
+    clerk.role = "clerk";
+    require_refused(database, clerk,
+                    "a clerk needs an organisation of 1-80 characters, e.g. \"Kela, Itäkeskus\"");
+    clerk.organisation = std::string(81, 'k');
+    require_refused(database, clerk,
+                    "a clerk needs an organisation of 1-80 characters, e.g. \"Kela, Itäkeskus\"");
+
+    NewAdvisor advisor = sample_advisor("aino");
+    advisor.organisation = "Kela";
+    require_refused(database, advisor,
+                    "only clerks belong to an organisation; \"aino\" is advisor");
+    advisor.organisation.clear();
+    advisor.national = true;
+    require_refused(database, advisor, "only supervisors can be national; \"aino\" is advisor");
+    // Nothing of the refused ones was stored.
+    CHECK(database.list_advisors().empty());
 }

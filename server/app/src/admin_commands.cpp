@@ -62,6 +62,8 @@ int run_admin_command(const CommandLine& line, const config::ServerConfig& confi
         advisor.point_id = line.required("point");
         advisor.languages = split_languages(line.required("languages"));
         advisor.role = line.value_or("role", "advisor");
+        advisor.organisation = line.value_or("organisation", "");
+        advisor.national = line.has("national");
         check_against_network(advisor, config.network);
         if (!line.has("password-stdin"))
             throw UsageError("give the password on standard input with --password-stdin");
@@ -71,11 +73,13 @@ int run_admin_command(const CommandLine& line, const config::ServerConfig& confi
         return 0;
     }
     if (command == "list") {
-        out << "login\tname\tpoint\tlanguages\trole\tstate\n";
+        out << "login\tname\tpoint\tlanguages\trole\tstate\torganisation\n";
         for (const auto& advisor : database.list_advisors())
             out << advisor.login << '\t' << advisor.display_name << '\t' << advisor.point_id << '\t'
-                << join(advisor.languages) << '\t' << advisor.role << '\t'
-                << (advisor.disabled ? "disabled" : "enabled") << '\n';
+                << join(advisor.languages) << '\t' << advisor.role
+                << (advisor.national ? " (national)" : "") << '\t'
+                << (advisor.disabled ? "disabled" : "enabled") << '\t' << advisor.organisation
+                << '\n';
         return 0;
     }
     if (command == "disable" || command == "enable") {
@@ -111,8 +115,15 @@ int create_demo_advisors(const config::ServerConfig& config, std::ostream& out) 
     store::Database database(config.database.string());
     out << "Demo advisors (password for all: " << password << ")\n";
     auto add = [&](const Demo& demo, const char* role) {
-        store::NewAdvisor advisor{demo.login,     demo.name, demo.point,
-                                  demo.languages, role,      password};
+        store::NewAdvisor advisor;
+        advisor.login = demo.login;
+        advisor.display_name = demo.name;
+        advisor.point_id = demo.point;
+        advisor.languages = demo.languages;
+        advisor.role = role;
+        advisor.password = password;
+        if (advisor.role == "clerk")
+            advisor.organisation = "Kela, Itäkeskus";
         check_against_network(advisor, config.network);
         bool exists = database.find_advisor(demo.login).has_value();
         if (!exists)
@@ -124,6 +135,8 @@ int create_demo_advisors(const config::ServerConfig& config, std::ostream& out) 
     for (const auto& demo : demos)
         add(demo, "advisor");
     add(supervisor, "supervisor");
+    // A public-service clerk who asks for language support for a customer at their desk.
+    add(Demo{"kaisa", "Kaisa", "091-virka", {"fi", "sv"}}, "clerk");
     return 0;
 }
 

@@ -18,7 +18,10 @@ constexpr const char* usage = R"(usage:
   neuvo-server --config FILE                 start the server
   neuvo-server --config FILE --check-config  validate the configuration and exit
   neuvo-server --config FILE admin add --login L --name N --point P --languages fi,ar
-                                       [--role advisor] --password-stdin
+                                       [--role advisor|supervisor|clerk|statistician|admin]
+                                       [--organisation "Kela, Itäkeskus"]   (clerks)
+                                       [--national]   (a supervisor of every point)
+                                       --password-stdin
   neuvo-server --config FILE admin list
   neuvo-server --config FILE admin disable|enable --login L
   neuvo-server --config FILE demo-advisors   create demo advisors and print their sign-in
@@ -50,8 +53,8 @@ int serve(const neuvo::config::ServerConfig& config) {
 
 int main(int argc, char** argv) {
     try {
-        auto line =
-            neuvo::app::CommandLine::parse(argc, argv, {"check-config", "password-stdin", "help"});
+        auto line = neuvo::app::CommandLine::parse(
+            argc, argv, {"check-config", "password-stdin", "help", "national"});
         if (line.has("help")) {
             std::cout << usage;
             return 0;

@@ -185,7 +185,8 @@ void Switchboard::State::offer_handover(Conversation& talk, SignedInAdvisor& sen
             : Tier::national;
     effects.push_back(
         Deliver{receiver.session, Offer{id, talk.facts().language, talk.facts().home, tier,
-                                        expires_at, kind, false, colleague_ref(sender), note}});
+                                        expires_at, kind, false, colleague_ref(sender), note,
+                                        talk.facts().channel, talk.facts().organisation}});
     effects.push_back(
         Deliver{sender.session, Handover{id, ref, kind, "pending", colleague_ref(receiver), ""}});
 }

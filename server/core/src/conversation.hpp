@@ -27,6 +27,8 @@ public:
         Tier tier = Tier::national;
         TimePoint requested_at;
         TimePoint started_at;
+        std::string channel = "chat";
+        std::string organisation; // a clerk's, for language support
     };
 
     struct Seat {

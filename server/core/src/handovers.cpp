@@ -71,7 +71,8 @@ void Switchboard::State::answer_handover(const std::string& conversation, bool a
             std::erase(old.conversations, conversation);
             old.guest_in.push_back(conversation);
         }
-        join_conversation(talk, receiver, true, "transfer", from, handover.note, effects);
+        join_conversation(talk, receiver, true, "transfer", from, handover.note, effects,
+                          sender_present ? handover.sender : 0);
     }
     if (sender_present) {
         SignedInAdvisor& old = sender->second;
@@ -125,10 +126,20 @@ void Switchboard::State::cancel_handover_of(const std::string& conversation, Eff
         return;
     }
     PendingHandover handover = take(handovers, handover_deadlines, advisors, conversation);
-    if (auto receiver = advisors.find(handover.receiver);
-        receiver != advisors.end() && receiver->second.connected()) {
+    auto receiver = advisors.find(handover.receiver);
+    if (receiver != advisors.end() && receiver->second.connected()) {
         effects.push_back(
             Deliver{receiver->second.session, OfferWithdrawn{conversation, "conversation_ended"}});
+    }
+    if (auto sender = advisors.find(handover.sender);
+        sender != advisors.end() && sender->second.connected()) {
+        std::optional<ColleagueRef> colleague;
+        if (receiver != advisors.end()) {
+            colleague = colleague_ref(receiver->second);
+        }
+        effects.push_back(
+            Deliver{sender->second.session, Handover{conversation, handover.ref, handover.kind,
+                                                     "withdrawn", std::move(colleague), ""}});
     }
 }
 

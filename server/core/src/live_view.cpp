@@ -47,6 +47,35 @@ LiveView Switchboard::live_view() const {
             advisor.profile.display_name, advisor.profile.point_id, advisor.profile.languages,
             advisor.status, advisor.active(), advisor.capacity, advisor.connected()});
     }
+    for (const auto& [id, talk] : s.conversations) {
+        ConversationView row;
+        row.conversation = id;
+        row.language = talk.facts().language;
+        row.home_municipality = talk.facts().home;
+        row.channel = talk.facts().channel;
+        row.point_id = talk.last_lead_point;
+        const Conversation::Seat* lead = talk.lead();
+        if (lead != nullptr) {
+            row.advisors.push_back(s.advisors.at(lead->advisor).profile.display_name);
+        }
+        for (const Conversation::Seat& seat : talk.seats()) {
+            if (!seat.lead) {
+                row.advisors.push_back(s.advisors.at(seat.advisor).profile.display_name);
+            }
+        }
+        row.waiting_for_advisor = lead == nullptr || !s.advisors.at(lead->advisor).connected();
+        if (talk.facts().started_at < now) {
+            row.duration_seconds =
+                std::chrono::duration_cast<std::chrono::seconds>(now - talk.facts().started_at)
+                    .count();
+        }
+        view.conversations.push_back(std::move(row));
+    }
+    std::sort(view.conversations.begin(), view.conversations.end(),
+              [](const ConversationView& a, const ConversationView& b) {
+                  return std::tie(b.duration_seconds, a.conversation) <
+                         std::tie(a.duration_seconds, b.conversation);
+              });
     std::sort(view.advisors.begin(), view.advisors.end(),
               [](const AdvisorView& a, const AdvisorView& b) {
                   return std::tie(a.point_id, a.name) < std::tie(b.point_id, b.name);

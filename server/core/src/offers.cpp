@@ -17,10 +17,11 @@ void Switchboard::State::make_offer(SessionId client, AdvisorMatch match, Effect
     advisor.offers.push_back(id);
     request.offer = id;
     fresh_clients.erase(client);
-    effects.push_back(
-        Deliver{advisor.session, Offer{id, request.language, request.home, match.tier, expires_at,
-                                       OfferKind::request, !request.transfer_of.empty(),
-                                       request.transfer_from, request.transfer_note}});
+    effects.push_back(Deliver{
+        advisor.session,
+        Offer{id, request.language, request.home, match.tier, expires_at, OfferKind::request,
+              !request.transfer_of.empty(), request.transfer_from, request.transfer_note,
+              clients.at(client).requester.channel, clients.at(client).requester.organisation}});
     effects.push_back(Deliver{advisor.session, advisor.presence_state()});
 }
 

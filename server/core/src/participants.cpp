@@ -32,7 +32,8 @@ void Switchboard::State::tell_participants(const Conversation& talk, const Outbo
 void Switchboard::State::join_conversation(Conversation& talk, SignedInAdvisor& advisor, bool lead,
                                            const std::string& via,
                                            const std::optional<ColleagueRef>& from,
-                                           const std::string& note, Effects& effects) {
+                                           const std::string& note, Effects& effects,
+                                           AdvisorId leaving) {
     const std::string& id = talk.facts().id;
     AdvisorJoined joined{id, talk.take_next_seq(), lead ? "lead" : "invited", via, badge(advisor)};
     tell_participants(talk, joined, advisor.session, effects);
@@ -48,9 +49,13 @@ void Switchboard::State::join_conversation(Conversation& talk, SignedInAdvisor& 
                                 lead ? "lead" : "invited",
                                 from,
                                 note,
-                                {}};
+                                {},
+                                talk.facts().channel,
+                                talk.facts().organisation};
     for (const Conversation::Seat& seat : talk.seats()) {
-        started.participants.push_back(badge(advisors.at(seat.advisor)));
+        if (seat.advisor != leaving) {
+            started.participants.push_back(badge(advisors.at(seat.advisor)));
+        }
     }
     talk.add_advisor(advisor.profile.id, advisor.session, lead);
     if (lead) {

@@ -47,11 +47,11 @@ const Policy& Switchboard::policy() const {
     return state_->policy;
 }
 
-void Switchboard::client_connected(SessionId session) {
+void Switchboard::client_connected(SessionId session, Requester requester) {
     if (state_->advisor_sessions.contains(session)) {
         return;
     }
-    state_->clients.try_emplace(session);
+    state_->clients.try_emplace(session).first->second.requester = std::move(requester);
 }
 
 Effects Switchboard::client_request(SessionId session, const std::string& request_id,
@@ -83,7 +83,10 @@ Effects Switchboard::client_request(SessionId session, const std::string& reques
     Request request;
     request.id = request_id;
     request.language = language;
-    request.home = home.empty() ? "unknown" : home;
+    const Requester& requester = client->second.requester;
+    request.home = !home.empty()                     ? home
+                   : !requester.default_home.empty() ? requester.default_home
+                                                     : "unknown";
     request.at = s.clock.now();
     s.enter_line(session, std::move(request), false);
     if (!s.speakers.contains(language)) {
@@ -94,14 +97,15 @@ Effects Switchboard::client_request(SessionId session, const std::string& reques
     return effects;
 }
 
-Effects Switchboard::cancel_request(SessionId session, const std::string& request_id) {
+Effects Switchboard::cancel_request(SessionId session, const std::string& request_id,
+                                    const std::string& ref) {
     State& s = *state_;
     auto client = s.clients.find(session);
     if (client == s.clients.end()) {
-        return error_reply(session, "not_allowed", "only clients have requests", request_id);
+        return error_reply(session, "not_allowed", "only clients have requests", ref);
     }
     if (!client->second.waiting || client->second.waiting->id != request_id) {
-        return error_reply(session, "unknown_request", "no such request is waiting", request_id);
+        return error_reply(session, "unknown_request", "no such request is waiting", ref);
     }
     Effects effects;
     effects.push_back(Deliver{session, RequestClosed{request_id, "cancelled"}});
@@ -192,7 +196,9 @@ Effects Switchboard::advisor_connected(SessionId session, AdvisorProfile profile
                                     lead ? "lead" : "invited",
                                     std::nullopt,
                                     "",
-                                    {}};
+                                    {},
+                                    facts.channel,
+                                    facts.organisation};
         for (const Conversation::Seat& seat : talk.seats()) {
             if (seat.advisor != advisor.profile.id) {
                 started.participants.push_back(s.badge(s.advisors.at(seat.advisor)));

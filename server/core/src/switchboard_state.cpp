@@ -73,6 +73,7 @@ void Switchboard::State::give_up_request(SessionId client, const std::string& en
     }
     VisitRecord visit;
     visit.outcome = "unserved";
+    visit.channel = clients.at(client).requester.channel;
     visit.language = request.language;
     visit.home_municipality = request.home;
     visit.started_hour = std::chrono::floor<std::chrono::hours>(request.at);
@@ -107,7 +108,8 @@ void Switchboard::State::accept(const std::string& offer_id, Effects& effects) {
         conversations
             .emplace(offer_id, Conversation(Conversation::Facts{
                                    offer_id, offer.client, request.id, request.language,
-                                   request.home, offer.tier, request.at, clock.now()}))
+                                   request.home, offer.tier, request.at, clock.now(),
+                                   session.requester.channel, session.requester.organisation}))
             .first->second;
     talk.add_advisor(advisor.profile.id, advisor.session, true);
     talk.last_lead_point = advisor.profile.point_id;
@@ -125,6 +127,8 @@ void Switchboard::State::accept(const std::string& offer_id, Effects& effects) {
     started.point_name = advisor.point->name;
     effects.push_back(Deliver{offer.client, started});
     started.request_id.clear();
+    started.channel = session.requester.channel;
+    started.organisation = session.requester.organisation;
     effects.push_back(Deliver{advisor.session, std::move(started)});
     effects.push_back(Deliver{advisor.session, advisor.presence_state()});
 }
@@ -154,6 +158,7 @@ void Switchboard::State::close_conversation(std::string id, const std::string& r
 
     VisitRecord visit;
     visit.outcome = "served";
+    visit.channel = facts.channel;
     visit.point_id = talk.last_lead_point;
     visit.advisor_point_id = talk.last_lead_point;
     visit.language = facts.language;

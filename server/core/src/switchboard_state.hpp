@@ -45,6 +45,7 @@ struct Request {
 };
 
 struct ClientSession {
+    Requester requester;
     std::optional<Request> waiting;       // set while the client stands in a line
     std::string conversation;             // set while the client talks with an advisor
     std::vector<std::string> also_speaks; // of the latest request, known languages only
@@ -146,9 +147,11 @@ struct Switchboard::State {
     // `event` to every participant whose socket is there, except `except`.
     void tell_participants(const Conversation& talk, const Outbound& event, SessionId except,
                            Effects& effects);
+    // `leaving`: an advisor about to step out (the sender of a transfer), not listed to the
+    // newcomer as a participant.
     void join_conversation(Conversation& talk, SignedInAdvisor& advisor, bool lead,
                            const std::string& via, const std::optional<ColleagueRef>& from,
-                           const std::string& note, Effects& effects);
+                           const std::string& note, Effects& effects, AdvisorId leaving = 0);
     // Takes the advisor out. `reason`: "left", "transferred" or "disconnected" (then the advisor
     // is told nothing). A lead's place goes to the invited advisor who came first, unless
     // `reassign` is false.

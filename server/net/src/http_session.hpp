@@ -100,7 +100,7 @@ private:
 
     void upgrade(Request request) {
         auto path = std::string(request.target().substr(0, request.target().find('?')));
-        if (path != "/ws/client" && path != "/ws/advisor")
+        if (path != "/ws/client" && path != "/ws/advisor" && path != "/ws/clerk")
             return respond(error_response(http::status::not_found, "not_found",
                                           "No WebSocket endpoint at this path.", request.version(),
                                           false));
@@ -120,12 +120,16 @@ private:
             return respond(error_response(http::status::unauthorized, "not_authenticated",
                                           "Sign in first.", request.version(), false));
         auto shared_request = std::make_shared<Request>(std::move(request));
-        context_.store.find_session(
-            *token, [self = self(), shared_request](std::optional<store::AdvisorAccount> account) {
-                boost::asio::post(self->stream_.get_executor(), [self, shared_request, account] {
+        const bool clerk = path == "/ws/clerk";
+        context_.store.find_session(*token, [self = self(), shared_request,
+                                             clerk](std::optional<store::AdvisorAccount> account) {
+            boost::asio::post(self->stream_.get_executor(), [self, shared_request, account, clerk] {
+                if (clerk)
+                    self->on_clerk_session(std::move(*shared_request), account);
+                else
                     self->on_advisor_session(std::move(*shared_request), account);
-                });
             });
+        });
     }
 
     void on_advisor_session(Request request, const std::optional<store::AdvisorAccount>& account) {
@@ -142,10 +146,29 @@ private:
                                               account->languages});
     }
 
-    void accept_websocket(Request request, std::optional<core::AdvisorProfile> advisor) {
+    // A clerk asks for language support as a client would, for a customer at their desk: the
+    // request is routed like any other, from the municipality of the clerk's point unless the
+    // customer's own is given.
+    void on_clerk_session(Request request, const std::optional<store::AdvisorAccount>& account) {
+        if (!account)
+            return respond(error_response(http::status::unauthorized, "not_authenticated",
+                                          "The session has ended. Sign in again.",
+                                          request.version(), false));
+        if (account->role != "clerk")
+            return respond(error_response(http::status::forbidden, "not_allowed",
+                                          "Only clerks ask for language support here.",
+                                          request.version(), false));
+        const auto* point = context_.hub.network().find_point(account->point_id);
+        core::Requester requester{"language-support", account->organisation,
+                                  point ? point->municipality : std::string()};
+        accept_websocket(std::move(request), std::nullopt, std::move(requester));
+    }
+
+    void accept_websocket(Request request, std::optional<core::AdvisorProfile> advisor,
+                          core::Requester requester = {}) {
         beast::get_lowest_layer(stream_).expires_never();
         std::make_shared<WebSocketSession<Stream>>(std::move(stream_), std::move(slot_), context_,
-                                                   std::move(advisor))
+                                                   std::move(advisor), std::move(requester))
             ->run(std::move(request));
     }
 
@@ -220,10 +243,15 @@ private:
     static nlohmann::json advisor_json(const store::AdvisorAccount& account,
                                        const core::ServiceNetwork& network) {
         const auto* point = network.find_point(account.point_id);
-        return {
+        nlohmann::json json = {
             {"login", account.login},         {"name", account.display_name},
             {"point", account.point_id},      {"point_name", point ? point->name : std::string()},
             {"languages", account.languages}, {"role", account.role}};
+        if (!account.organisation.empty())
+            json["organisation"] = account.organisation;
+        if (account.role == "supervisor")
+            json["national"] = account.national;
+        return json;
     }
 
     void sign_in(Request request) {
@@ -319,14 +347,28 @@ private:
             return respond(error_response(http::status::forbidden, "not_allowed",
                                           "Only supervisors see the live view.", version,
                                           keep_alive));
-        context_.hub.live_view([self = self(), version, keep_alive](core::LiveView view) {
-            auto body = live_view_json(view, self->context_.hub.network()).dump();
-            boost::asio::post(self->stream_.get_executor(),
-                              [self, version, keep_alive, body = std::move(body)]() mutable {
-                                  self->respond(json_response(http::status::ok, std::move(body),
-                                                              version, keep_alive));
-                              });
-        });
+        // A supervisor of one point sees that point's advisors and conversations; the queues are
+        // shared by every point, so they see them whole. National supervisors and admins see all.
+        std::optional<std::string> only_point;
+        if (account->role == "supervisor" && !account->national)
+            only_point = account->point_id;
+        context_.hub.live_view(
+            [self = self(), version, keep_alive, only_point](core::LiveView view) {
+                if (only_point) {
+                    std::erase_if(view.advisors, [&](const core::AdvisorView& advisor) {
+                        return advisor.point_id != *only_point;
+                    });
+                    std::erase_if(view.conversations, [&](const core::ConversationView& talk) {
+                        return talk.point_id != *only_point;
+                    });
+                }
+                auto body = live_view_json(view, self->context_.hub.network()).dump();
+                boost::asio::post(self->stream_.get_executor(),
+                                  [self, version, keep_alive, body = std::move(body)]() mutable {
+                                      self->respond(json_response(http::status::ok, std::move(body),
+                                                                  version, keep_alive));
+                                  });
+            });
     }
 
     // ---- Shared answers (answers_api.cpp) ----

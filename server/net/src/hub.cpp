@@ -32,9 +32,12 @@ Hub::Hub(boost::asio::io_context& io, core::ServiceNetwork network, core::Policy
     : strand_(boost::asio::make_strand(io)), timer_(strand_), network_(network),
       board_(std::move(network), policy, clock_, random_prefix()), store_(store) {}
 
-std::string Hub::welcome(core::Role role, const core::AdvisorProfile* profile) const {
+std::string Hub::welcome(core::Role role, const core::AdvisorProfile* profile,
+                         const core::Requester* clerk) const {
     protocol::Welcome message;
     message.role = role;
+    if (clerk != nullptr && clerk->channel == "language-support")
+        message.clerk_organisation = clerk->organisation;
     message.languages = network_.languages;
     message.municipalities = network_.municipalities;
     message.max_text_bytes = board_.policy().max_text_bytes;
@@ -47,15 +50,17 @@ std::string Hub::welcome(core::Role role, const core::AdvisorProfile* profile) c
     return protocol::encode(message);
 }
 
-void Hub::join_client(core::SessionId id, std::shared_ptr<Peer> peer) {
-    boost::asio::post(strand_, [this, id, peer = std::move(peer)]() mutable {
+void Hub::join_client(core::SessionId id, std::shared_ptr<Peer> peer, core::Requester requester) {
+    boost::asio::post(strand_, [this, id, peer = std::move(peer),
+                                requester = std::move(requester)]() mutable {
         if (shutting_down_) {
             peer->close(websocket::close_code::going_away, "the server is shutting down");
             return;
         }
-        peer->send(std::make_shared<const std::string>(welcome(core::Role::client, nullptr)));
+        peer->send(
+            std::make_shared<const std::string>(welcome(core::Role::client, nullptr, &requester)));
         peers_.emplace(id, std::move(peer));
-        board_.client_connected(id);
+        board_.client_connected(id, std::move(requester));
     });
 }
 
@@ -85,7 +90,7 @@ void Hub::receive(core::SessionId id, protocol::Inbound message) {
                 if constexpr (std::is_same_v<T, protocol::RequestAdvisor>)
                     return board_.client_request(id, m.id, m.language, m.home, m.also_speaks);
                 else if constexpr (std::is_same_v<T, protocol::CancelRequest>)
-                    return board_.cancel_request(id, m.request);
+                    return board_.cancel_request(id, m.request, m.id);
                 else if constexpr (std::is_same_v<T, protocol::AnswerOffer>)
                     return m.accept ? board_.accept_offer(id, m.conversation, m.id)
                                     : board_.decline_offer(id, m.conversation, m.id);

@@ -29,7 +29,8 @@ public:
 
     core::SessionId next_session_id() { return ++last_session_id_; }
 
-    void join_client(core::SessionId id, std::shared_ptr<Peer> peer);
+    void join_client(core::SessionId id, std::shared_ptr<Peer> peer,
+                     core::Requester requester = {});
     void join_advisor(core::SessionId id, std::shared_ptr<Peer> peer, core::AdvisorProfile profile);
     void receive(core::SessionId id, protocol::Inbound message);
     // `on_purpose`: the peer closed normally (1000), e.g. an advisor signing out, so a dropped
@@ -50,7 +51,8 @@ private:
     void apply(core::Effects effects);
     void arm_timer();
     void send_to(core::SessionId id, const std::string& frame);
-    std::string welcome(core::Role role, const core::AdvisorProfile* profile) const;
+    std::string welcome(core::Role role, const core::AdvisorProfile* profile,
+                        const core::Requester* clerk = nullptr) const;
 
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;
     boost::asio::steady_timer timer_;

@@ -27,7 +27,22 @@ nlohmann::json live_view_json(const core::LiveView& view, const core::ServiceNet
                             {"capacity", advisor.capacity},
                             {"connected", advisor.connected}});
     }
-    return {{"languages", std::move(languages)}, {"advisors", std::move(advisors)}};
+    nlohmann::json conversations = nlohmann::json::array();
+    for (const auto& talk : view.conversations) {
+        const auto* point = network.find_point(talk.point_id);
+        conversations.push_back({{"conversation", talk.conversation},
+                                 {"language", talk.language},
+                                 {"home", talk.home_municipality},
+                                 {"channel", talk.channel},
+                                 {"point", talk.point_id},
+                                 {"point_name", point ? point->name : std::string()},
+                                 {"advisors", talk.advisors},
+                                 {"duration_seconds", talk.duration_seconds},
+                                 {"waiting_for_advisor", talk.waiting_for_advisor}});
+    }
+    return {{"languages", std::move(languages)},
+            {"advisors", std::move(advisors)},
+            {"conversations", std::move(conversations)}};
 }
 
 } // namespace neuvo::net

@@ -26,10 +26,13 @@ template <class Stream>
 class WebSocketSession : public Peer,
                          public std::enable_shared_from_this<WebSocketSession<Stream>> {
 public:
+    // An advisor's socket has a profile; any other is a requester: an anonymous client, or a
+    // signed-in clerk asking for language support.
     WebSocketSession(Stream&& stream, ConnectionSlot slot, ServerContext& context,
-                     std::optional<core::AdvisorProfile> advisor)
+                     std::optional<core::AdvisorProfile> advisor, core::Requester requester = {})
         : ws_(std::move(stream)), slot_(std::move(slot)), context_(context),
-          advisor_(std::move(advisor)), id_(context.hub.next_session_id()) {}
+          advisor_(std::move(advisor)), requester_(std::move(requester)),
+          id_(context.hub.next_session_id()) {}
 
     template <class Request> void run(Request request) {
         // The WebSocket layer keeps its own timeouts: pings after idle_timeout of silence, and a
@@ -72,7 +75,7 @@ private:
         if (advisor_)
             context_.hub.join_advisor(id_, self(), *advisor_);
         else
-            context_.hub.join_client(id_, self());
+            context_.hub.join_client(id_, self(), requester_);
         joined_ = true;
         read_next();
     }
@@ -173,6 +176,7 @@ private:
     ConnectionSlot slot_;
     ServerContext& context_;
     std::optional<core::AdvisorProfile> advisor_;
+    core::Requester requester_;
     core::SessionId id_;
     beast::flat_buffer buffer_;
     std::deque<std::shared_ptr<const std::string>> queue_;

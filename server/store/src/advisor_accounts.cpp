@@ -53,6 +53,8 @@ AdvisorAccount read_advisor(const Statement& row) {
     account.languages = split_languages(row.column_text(4));
     account.role = row.column_text(5);
     account.disabled = row.column_int(6) != 0;
+    account.organisation = row.column_text(7);
+    account.national = row.column_int(8) != 0;
     return account;
 }
 
@@ -62,15 +64,17 @@ std::int64_t Database::add_advisor(const NewAdvisor& advisor) {
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count();
     Statement insert(db_, "INSERT INTO advisors (login, display_name, point_id, languages, role, "
-                          "password_hash, disabled, created_at) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)");
+                          "password_hash, disabled, created_at, organisation, national) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9)");
     insert.bind(1, advisor.login)
         .bind(2, advisor.display_name)
         .bind(3, advisor.point_id)
         .bind(4, join_languages(advisor.languages))
         .bind(5, advisor.role)
         .bind(6, hash_password(advisor.password))
-        .bind(7, static_cast<std::int64_t>(created_at));
+        .bind(7, static_cast<std::int64_t>(created_at))
+        .bind_or_null(8, advisor.organisation)
+        .bind(9, static_cast<std::int64_t>(advisor.national ? 1 : 0));
     try {
         insert.run();
     } catch (const SqliteError& error) {

@@ -11,7 +11,7 @@ namespace {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only: a step that has
 // shipped is never edited, since databases in the field already ran it.
-constexpr std::array<std::string_view, 3> migrations = {
+constexpr std::array<std::string_view, 4> migrations = {
     // 1: accounts, sign-in sessions and the visit register.
     R"sql(
 CREATE TABLE advisors (
@@ -112,6 +112,15 @@ ALTER TABLE visits ADD COLUMN transfer_to_point_id TEXT
     CHECK (transfer_to_point_id NOT GLOB '*[^a-z0-9_-]*' AND length(transfer_to_point_id) <= 64);
 ALTER TABLE visits ADD COLUMN invited_advisors INTEGER NOT NULL DEFAULT 0
     CONSTRAINT visit_invited_not_negative CHECK (invited_advisors >= 0);
+)sql",
+    // 4: roles tied to a place: a clerk's organisation (shown to the advisor giving language
+    // support) and supervisors who oversee every point rather than their own.
+    R"sql(
+ALTER TABLE advisors ADD COLUMN organisation TEXT
+    CONSTRAINT advisor_organisation_length
+    CHECK (organisation IS NULL OR length(organisation) BETWEEN 1 AND 320);
+ALTER TABLE advisors ADD COLUMN national INTEGER NOT NULL DEFAULT 0
+    CONSTRAINT advisor_national_flag CHECK (national IN (0, 1));
 )sql",
 };
 

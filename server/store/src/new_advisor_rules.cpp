@@ -52,6 +52,19 @@ void check_new_advisor(const NewAdvisor& advisor) {
             throw StoreError("\"" + language + "\" is not a language tag");
         }
     }
+    if (advisor.role == "clerk") {
+        const std::size_t length = count_characters(advisor.organisation);
+        if (length == 0 || length > 80) {
+            throw StoreError("a clerk needs an organisation of 1-80 characters, e.g. \"Kela, "
+                             "Itäkeskus\"");
+        }
+    } else if (!advisor.organisation.empty()) {
+        throw StoreError("only clerks belong to an organisation; \"" + login + "\" is " +
+                         advisor.role);
+    }
+    if (advisor.national && advisor.role != "supervisor") {
+        throw StoreError("only supervisors can be national; \"" + login + "\" is " + advisor.role);
+    }
     if (count_characters(advisor.password) < min_password_characters) {
         throw StoreError("password must be at least 8 characters");
     }

@@ -129,6 +129,8 @@ struct Welcome {
     std::vector<core::Municipality> municipalities;
     std::size_t max_text_bytes = 0;
     std::optional<WelcomeAdvisor> advisor; // only on the advisor endpoint
+    // Set on the clerk endpoint: the role is then "clerk", asking for language support.
+    std::optional<std::string> clerk_organisation;
 };
 
 } // namespace neuvo::protocol

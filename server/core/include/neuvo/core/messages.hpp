@@ -63,6 +63,8 @@ struct Offer {
     bool transferred = false;         // a request-kind offer of a conversation sent to a queue
     std::optional<ColleagueRef> from; // invitations and transfers
     std::string note;                 // invitations and transfers; only the receiver sees it
+    std::string channel = "chat";     // "language-support" when a clerk asks
+    std::string organisation;         // the clerk's
 };
 
 // The offer is gone: "declined", "timeout" (the advisor did not answer in time), "client_left",
@@ -122,6 +124,9 @@ struct ConversationStarted {
     std::optional<ColleagueRef> from;
     std::string note;
     std::vector<AdvisorBadge> participants;
+    // In the advisor's copy: "language-support" and the clerk's organisation when a clerk asked.
+    std::string channel = "chat";
+    std::string organisation;
 };
 
 struct ChatMessage {

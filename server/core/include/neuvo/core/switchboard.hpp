@@ -40,6 +40,14 @@ struct Policy {
     std::size_t max_note_bytes = 500; // the note of an invitation or a transfer
 };
 
+// Who stands behind a client session: an anonymous person ("chat" or "kiosk"), or a
+// public-service clerk asking for language support for a customer at their desk.
+struct Requester {
+    std::string channel = "chat"; // a register channel: "chat", "kiosk" or "language-support"
+    std::string organisation;     // the clerk's, shown to the advisor; empty for anonymous clients
+    std::string default_home;     // used when a request names no home municipality
+};
+
 // What a supervisor sees live: metadata only, never content.
 struct LanguageQueueView {
     std::string language;
@@ -60,9 +68,21 @@ struct AdvisorView {
     bool connected = true; // false while in the reconnection grace period
 };
 
+struct ConversationView {
+    std::string conversation;
+    std::string language;
+    std::string home_municipality;
+    std::string channel;
+    std::string point_id;              // of its lead, or of the last lead while it waits in a queue
+    std::vector<std::string> advisors; // names, the lead first
+    std::int64_t duration_seconds = 0;
+    bool waiting_for_advisor = false; // transferred to a queue, or its lead reconnecting
+};
+
 struct LiveView {
-    std::vector<LanguageQueueView> languages; // every language with waiting clients or advisors
-    std::vector<AdvisorView> advisors;        // ordered by point, then name
+    std::vector<LanguageQueueView> languages;    // every language with waiting clients or advisors
+    std::vector<AdvisorView> advisors;           // ordered by point, then name
+    std::vector<ConversationView> conversations; // open ones, oldest first
 };
 
 // The deterministic heart of Neuvo: conversations, presence and routing. Events go in as method
@@ -93,7 +113,7 @@ public:
     const Policy& policy() const;
 
     // ---- Events ----
-    void client_connected(SessionId session);
+    void client_connected(SessionId session, Requester requester = {});
     // An anonymous client asks for an advisor speaking `language`; `home` is a municipality code
     // or empty. Routes at once or queues; answers with ConversationStarted or Queued (or an error).
     // `also_speaks`: other languages the client can use, for alternatives when nobody can serve.
@@ -101,7 +121,9 @@ public:
                            const std::string& language, const std::string& home,
                            const std::vector<std::string>& also_speaks = {});
     // The client gives up waiting: leaves the queue at once (an unserved visit), RequestClosed.
-    Effects cancel_request(SessionId session, const std::string& request_id);
+    // `ref` is the id of the cancel message itself, quoted by an error.
+    Effects cancel_request(SessionId session, const std::string& request_id,
+                           const std::string& ref);
 
     // A signed-in advisor's socket. A second socket of the same advisor replaces the first.
     Effects advisor_connected(SessionId session, AdvisorProfile profile);

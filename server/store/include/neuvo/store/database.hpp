@@ -30,6 +30,10 @@ struct AdvisorAccount {
     std::vector<std::string> languages;
     std::string role; // "advisor", "supervisor", "clerk", "statistician", "admin"
     bool disabled = false;
+    // A clerk's organisation as advisors see it, e.g. "Kela, Itäkeskus"; empty for other roles.
+    std::string organisation;
+    // A supervisor of every point rather than of their own (point_id) only.
+    bool national = false;
 };
 
 struct NewAdvisor {
@@ -38,7 +42,9 @@ struct NewAdvisor {
     std::string point_id;
     std::vector<std::string> languages;
     std::string role = "advisor";
-    std::string password; // hashed with argon2id before it is stored; never stored or logged
+    std::string password;     // hashed with argon2id before it is stored; never stored or logged
+    std::string organisation; // required for clerks, refused for the other roles
+    bool national = false;    // supervisors only
 };
 
 // A short prepared answer (a link and an explanation, say where to apply for a residence permit)
