@@ -121,7 +121,8 @@ void Switchboard::State::withdraw_handovers_to(SignedInAdvisor& advisor, Effects
     }
 }
 
-void Switchboard::State::cancel_handover_of(const std::string& conversation, Effects& effects) {
+void Switchboard::State::cancel_handover_of(const std::string& conversation, Effects& effects,
+                                            std::optional<SessionId> gone) {
     if (!handovers.contains(conversation)) {
         return;
     }
@@ -132,7 +133,7 @@ void Switchboard::State::cancel_handover_of(const std::string& conversation, Eff
             Deliver{receiver->second.session, OfferWithdrawn{conversation, "conversation_ended"}});
     }
     if (auto sender = advisors.find(handover.sender);
-        sender != advisors.end() && sender->second.connected()) {
+        sender != advisors.end() && sender->second.connected() && sender->second.session != gone) {
         std::optional<ColleagueRef> colleague;
         if (receiver != advisors.end()) {
             colleague = colleague_ref(receiver->second);

@@ -136,7 +136,7 @@ void Switchboard::State::accept(const std::string& offer_id, Effects& effects) {
 // The id is taken by value because callers pass the participants' own copies, which this clears.
 void Switchboard::State::close_conversation(std::string id, const std::string& reason,
                                             std::optional<SessionId> gone, Effects& effects) {
-    cancel_handover_of(id, effects);
+    cancel_handover_of(id, effects, gone);
     auto it = conversations.find(id);
     Conversation& talk = it->second;
     const Conversation::Facts facts = talk.facts();

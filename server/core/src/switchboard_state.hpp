@@ -175,8 +175,10 @@ struct Switchboard::State {
     void refuse_handover(const std::string& conversation, const std::string& status,
                          Effects& effects);
     void withdraw_handovers_to(SignedInAdvisor& advisor, Effects& effects);
-    // The conversation ends: the receiver's offer is withdrawn.
-    void cancel_handover_of(const std::string& conversation, Effects& effects);
+    // The conversation ends: the receiver's offer is withdrawn and the sender told, unless the
+    // sender's socket is `gone`.
+    void cancel_handover_of(const std::string& conversation, Effects& effects,
+                            std::optional<SessionId> gone = std::nullopt);
     void close_consults_of(SignedInAdvisor& advisor, Effects& effects);
 
     // ---- Offers (offers.cpp) ----
