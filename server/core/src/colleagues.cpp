@@ -2,7 +2,6 @@
 // stepping out of a conversation. Each is an event like any other: checked, then effects out.
 #include "neuvo/core/switchboard.hpp"
 
-#include "blank_text.hpp"
 #include "switchboard_state.hpp"
 
 #include <algorithm>
@@ -95,14 +94,9 @@ Effects Switchboard::post_consult_message(SessionId session, const std::string& 
                            "the colleague's connection is being restored; send it again later",
                            message_id);
     }
-    if (is_blank(text)) {
-        return error_reply(session, "empty_message", "the message is blank", message_id);
-    }
-    if (text.size() > s.policy.max_text_bytes) {
-        return error_reply(session, "message_too_long",
-                           "the message is longer than " + std::to_string(s.policy.max_text_bytes) +
-                               " bytes",
-                           message_id);
+    if (auto problem = s.text_problem(text)) {
+        problem->ref = message_id;
+        return Effects{Deliver{session, std::move(*problem)}};
     }
     if (auto seen = thread->second.seq_of(self->profile.id, message_id)) {
         return Effects{Deliver{session, MessageAccepted{message_id, consult, *seen, true, true}}};

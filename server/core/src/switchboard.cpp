@@ -1,6 +1,5 @@
 #include "neuvo/core/switchboard.hpp"
 
-#include "blank_text.hpp"
 #include "home_municipality.hpp"
 #include "switchboard_state.hpp"
 #include "weekly_schedule.hpp"
@@ -318,14 +317,9 @@ Effects Switchboard::post_message(SessionId session, const std::string& conversa
                            "the advisor's connection is being restored; send it again later",
                            message_id);
     }
-    if (is_blank(text)) {
-        return error_reply(session, "empty_message", "the message is blank", message_id);
-    }
-    if (text.size() > s.policy.max_text_bytes) {
-        return error_reply(session, "message_too_long",
-                           "the message is longer than " + std::to_string(s.policy.max_text_bytes) +
-                               " bytes",
-                           message_id);
+    if (auto problem = s.text_problem(text)) {
+        problem->ref = message_id;
+        return Effects{Deliver{session, std::move(*problem)}};
     }
 
     const AdvisorId sender = talk->key_of(session);

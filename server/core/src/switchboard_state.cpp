@@ -1,5 +1,6 @@
 #include "switchboard_state.hpp"
 
+#include "blank_text.hpp"
 #include "weekly_schedule.hpp"
 
 #include <algorithm>
@@ -47,6 +48,18 @@ std::optional<std::int64_t> Switchboard::State::estimate(const std::string& lang
     auto recent = history.find(language);
     return estimate_wait(recent == history.end() ? std::nullopt : recent->second.mean_seconds(),
                          policy.default_service, staffing(language), position);
+}
+
+std::optional<ErrorReply> Switchboard::State::text_problem(const std::string& text) const {
+    if (is_blank(text)) {
+        return ErrorReply{"empty_message", "the message is blank", ""};
+    }
+    if (text.size() > policy.max_text_bytes) {
+        return ErrorReply{
+            "message_too_long",
+            "the message is longer than " + std::to_string(policy.max_text_bytes) + " bytes", ""};
+    }
+    return std::nullopt;
 }
 
 void Switchboard::State::enter_line(SessionId client, Request request, bool at_head) {

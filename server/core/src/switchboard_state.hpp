@@ -124,6 +124,9 @@ struct Switchboard::State {
     Staffing staffing(const std::string& language) const;
     std::optional<std::int64_t> estimate(const std::string& language, int position) const;
 
+    // Why a chat or consult message's text cannot be sent, if it cannot: blank or too long.
+    std::optional<ErrorReply> text_problem(const std::string& text) const;
+
     // ---- Bookkeeping (switchboard_state.cpp) ----
     void enter_line(SessionId client, Request request, bool at_head);
     void leave_line(SessionId client);
