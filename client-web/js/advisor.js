@@ -4,6 +4,7 @@
 
 import { fetchJson, submitSignIn } from './api.js';
 import { Connection } from './connection.js';
+import { endSession, sessionAccount } from './session.js';
 import { advisorCatalogueTags, directionOf, loadCatalogue, setDocumentLanguage } from './i18n.js';
 import {
   appendToLog, createMessageItem, createSystemNote, setDeliveryState, utf8Length,
@@ -198,17 +199,13 @@ function renderSignedInAs() {
 // ---- Signing in and out ----
 
 async function checkSession() {
-  try {
-    const { status, body } = await fetchJson('/api/session');
-    if (status === 200 && body?.advisor) {
-      state.advisor = body.advisor;
-      connect();
-      return;
-    }
-  } catch {
-    // No answer at all: offer the form; signing in will tell what is wrong.
+  const account = await sessionAccount();
+  if (account) {
+    state.advisor = account;
+    connect();
+  } else {
+    showSignIn();
   }
-  showSignIn();
 }
 
 function showSignIn() {
@@ -228,11 +225,7 @@ async function signIn(event) {
 
 async function signOut() {
   connection.close();
-  try {
-    await fetchJson('/api/sign-out', { method: 'POST', body: '{}' });
-  } catch {
-    // The session ends on the server when it expires; the page forgets it now anyway.
-  }
+  await endSession();
   cancelReconnect();
   forgetConversations();
   forgetOffers();

@@ -5,18 +5,23 @@
 // i18n/clerk/.
 
 import { fetchJson, submitSignIn } from './api.js';
+import { ChatPane, sendOnEnter } from './chat-pane.js';
 import { Connection } from './connection.js';
-import {
-  appendToLog, createMessageItem, createSystemNote, setDeliveryState, utf8Length,
-} from './chat-log.js';
-import { formatDateTime, formatDuration } from './format.js';
 import {
   clerkCatalogueTags, directionOf, loadCatalogue, pickCatalogueTag, setDocumentLanguage,
 } from './i18n.js';
+import {
+  alsoSpeaksAfterSwitch, autonymNode as autonymOf, clearAlsoSpeaks, languageByTag as languageOf,
+  markChosenLanguage, renderAlsoSpeaksChoices, renderLanguageButtons,
+} from './language-picker.js';
+import {
+  disableAlternatives, renderAlternativesPanel, renderQueuePosition, resetQueueView,
+} from './queue-view.js';
+import { requestFromForm, sendRequestMessage } from './request.js';
+import { endSession, sessionAccount } from './session.js';
 
 const CATALOGUE_DIRECTORY = 'i18n/clerk';
 const UI_LANGUAGE_STORAGE_KEY = 'neuvo.clerk.uiLanguage';
-const SOON_SECONDS = 60;
 
 const errorMessageKeys = {
   unknown_language: 'error.unknown_language',
@@ -100,12 +105,11 @@ const state = {
   dismissedAlternatives: new Set(),
   conversation: null, // { id, ended, lead, waitingForAdvisor, reconnecting }
   lastSeenSeq: 0,
-  pendingMessages: new Map(), // id -> { text, item } until `accepted`
-  heldMessages: new Map(), // refused while nobody could read them; sent again later
   error: null,
 };
 
 const connection = new Connection('/ws/clerk');
+const chat = new ChatPane(connection, elements.chatLog, () => state.catalogue);
 
 // ---- Screens, alerts, language ----
 
@@ -163,34 +167,19 @@ function renderSignedInAs() {
 
 // ---- Languages by autonym ----
 
-function languageByTag(tag) {
-  return state.languages.find((language) => language.tag === tag) ??
-    { tag, autonym: tag, dir: directionOf(tag) };
-}
-
-function autonymNode(tag) {
-  const language = languageByTag(tag);
-  const node = document.createElement('bdi');
-  node.lang = language.tag;
-  node.dir = language.dir;
-  node.textContent = language.autonym;
-  return node;
-}
+const languageByTag = (tag) => languageOf(state.languages, tag);
+const autonymNode = (tag) => autonymOf(state.languages, tag);
 
 // ---- Signing in and out ----
 
 async function checkSession() {
-  try {
-    const { status, body } = await fetchJson('/api/session');
-    if (status === 200 && body?.advisor) {
-      state.account = body.advisor;
-      connect();
-      return;
-    }
-  } catch {
-    // No answer: offer the form; signing in will tell what is wrong.
+  const account = await sessionAccount();
+  if (account) {
+    state.account = account;
+    connect();
+  } else {
+    showSignIn();
   }
-  showSignIn();
 }
 
 function showSignIn() {
@@ -211,11 +200,7 @@ async function signIn(event) {
 
 async function signOut() {
   connection.close();
-  try {
-    await fetchJson('/api/sign-out', { method: 'POST', body: '{}' });
-  } catch {
-    // The session ends on the server when it expires; the page forgets it now anyway.
-  }
+  await endSession();
   forgetConversation();
   resetRequest();
   clearError();
@@ -266,10 +251,7 @@ async function explainRefusal() {
 }
 
 function onClose({ code, wasOpen, onPurpose }) {
-  for (const { item } of state.pendingMessages.values()) {
-    setDeliveryState(item, 'not_sent', state.catalogue);
-  }
-  state.pendingMessages.clear();
+  chat.failPending();
   if (onPurpose) return;
   if (!wasOpen) {
     explainRefusal();
@@ -290,52 +272,9 @@ function onClose({ code, wasOpen, onPurpose }) {
 // ---- The request form ----
 
 function renderLanguages() {
-  const items = state.languages.map((language) => {
-    const item = document.createElement('li');
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'language-button';
-    button.lang = language.tag;
-    button.dir = language.dir;
-    button.dataset.language = language.tag;
-    button.dataset.testid = `language-${language.tag}`;
-    button.textContent = language.autonym;
-    button.setAttribute('aria-pressed', String(language.tag === state.chosenLanguage?.tag));
-    button.addEventListener('click', () => chooseLanguage(language));
-    item.append(button);
-    return item;
-  });
-  elements.languageList.replaceChildren(...items);
-  renderAlsoSpeaks();
-}
-
-function renderAlsoSpeaks() {
-  const checked = new Set(selectedAlsoSpeaks());
-  const items = state.languages.map((language) => {
-    const item = document.createElement('li');
-    item.hidden = language.tag === state.chosenLanguage?.tag;
-    const label = document.createElement('label');
-    label.className = 'choice';
-    const checkbox = document.createElement('input');
-    checkbox.type = 'checkbox';
-    checkbox.value = language.tag;
-    checkbox.checked = checked.has(language.tag);
-    checkbox.dataset.testid = `also-speaks-${language.tag}`;
-    const name = document.createElement('span');
-    name.lang = language.tag;
-    name.dir = language.dir;
-    name.textContent = language.autonym;
-    label.append(checkbox, name);
-    item.append(label);
-    return item;
-  });
-  elements.alsoSpeaksList.replaceChildren(...items);
-}
-
-function selectedAlsoSpeaks() {
-  return [...elements.alsoSpeaksList.querySelectorAll('input:checked')]
-    .map((checkbox) => checkbox.value)
-    .filter((tag) => tag !== state.chosenLanguage?.tag);
+  renderLanguageButtons(elements.languageList, state.languages, state.chosenLanguage?.tag,
+    chooseLanguage);
+  renderAlsoSpeaksChoices(elements.alsoSpeaksList, state.languages, state.chosenLanguage?.tag);
 }
 
 function renderMunicipalities() {
@@ -357,12 +296,7 @@ function renderMunicipalities() {
 
 function chooseLanguage(language) {
   state.chosenLanguage = language;
-  for (const button of elements.languageList.querySelectorAll('button')) {
-    button.setAttribute('aria-pressed', String(button.dataset.language === language.tag));
-  }
-  for (const checkbox of elements.alsoSpeaksList.querySelectorAll('input')) {
-    checkbox.closest('li').hidden = checkbox.value === language.tag;
-  }
+  markChosenLanguage(elements.languageList, elements.alsoSpeaksList, language.tag);
   clearError();
 }
 
@@ -374,9 +308,9 @@ function submitRequest(event) {
     elements.languageList.querySelector('button')?.focus();
     return;
   }
-  const request = { language: state.chosenLanguage.tag, also_speaks: selectedAlsoSpeaks() };
   // Without `home` the server uses the municipality of the clerk's office.
-  if (elements.homeSelect.value !== 'unknown') request.home = elements.homeSelect.value;
+  const request = requestFromForm(state.chosenLanguage.tag, elements.alsoSpeaksList,
+    elements.homeSelect);
   if (!sendRequest(request)) {
     showError('connection.lost');
     return;
@@ -386,11 +320,8 @@ function submitRequest(event) {
 }
 
 function sendRequest({ language, home, also_speaks: alsoSpeaks }) {
-  const id = connection.nextId('r');
-  const message = { type: 'request', id, language };
-  if (home) message.home = home;
-  if (alsoSpeaks.length > 0) message.also_speaks = alsoSpeaks;
-  if (!connection.send(message)) return false;
+  const id = sendRequestMessage(connection, { language, home, also_speaks: alsoSpeaks });
+  if (id === null) return false;
   state.requestId = id;
   state.request = { language, home, also_speaks: alsoSpeaks };
   state.cancelId = null;
@@ -398,14 +329,7 @@ function sendRequest({ language, home, also_speaks: alsoSpeaks }) {
   state.lastQueued = null;
   state.alternatives = null;
   state.dismissedAlternatives.clear();
-  state.catalogue.fill(elements.waitingLanguage, 'waiting.language', { language: autonymNode(language) });
-  elements.waitingLanguage.dataset.language = language;
-  state.catalogue.fill(elements.queuePosition, 'waiting.asking');
-  elements.queuePosition.removeAttribute('data-position');
-  elements.queueEstimate.replaceChildren();
-  elements.queueEstimate.removeAttribute('data-seconds');
-  elements.queueNobody.hidden = true;
-  elements.alternativesPanel.hidden = true;
+  resetQueueView(elements, state.catalogue, language, autonymNode);
   elements.cancelButton.disabled = false;
   return true;
 }
@@ -420,14 +344,6 @@ function resetRequest() {
 }
 
 // ---- Waiting ----
-
-function estimate(seconds, keys) {
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
-    return { key: keys.unknown, params: {} };
-  }
-  if (seconds < SOON_SECONDS) return { key: keys.soon, params: {} };
-  return { key: keys.estimate, params: { duration: formatDuration(seconds, state.catalogue.tag) } };
-}
 
 function onQueued(message) {
   if (message.request !== state.requestId) return;
@@ -449,30 +365,8 @@ function onQueued(message) {
 function renderQueued() {
   const message = state.lastQueued;
   if (!message || !state.catalogue) return;
-  const { catalogue } = state;
-  if (message.position <= 1) {
-    catalogue.fill(elements.queuePosition, 'waiting.position_next');
-  } else {
-    catalogue.fill(elements.queuePosition, 'waiting.position', { position: message.position });
-  }
-  elements.queuePosition.dataset.position = String(message.position);
-  const shown = estimate(message.estimated_wait_seconds, {
-    estimate: 'waiting.estimate', soon: 'waiting.estimate_soon', unknown: 'waiting.estimate_unknown',
-  });
-  catalogue.fill(elements.queueEstimate, shown.key, shown.params);
-  if (message.estimated_wait_seconds === undefined) {
-    elements.queueEstimate.removeAttribute('data-seconds');
-  } else {
-    elements.queueEstimate.dataset.seconds = String(message.estimated_wait_seconds);
-  }
-  const panelSaysIt = !elements.alternativesPanel.hidden &&
-    state.alternatives?.reason === 'nobody_signed_in';
-  if (message.advisors_signed_in === 0 && !panelSaysIt) {
-    catalogue.fill(elements.queueNobody, 'waiting.nobody', { language: autonymNode(message.language) });
-    elements.queueNobody.hidden = false;
-  } else {
-    elements.queueNobody.hidden = true;
-  }
+  renderQueuePosition(elements, state.catalogue, message,
+    { alternatives: state.alternatives, autonym: autonymNode });
   if (message.advisors_signed_in > 0 && state.alternatives?.reason === 'nobody_signed_in') {
     elements.alternativesPanel.hidden = true;
   }
@@ -491,59 +385,9 @@ function onAlternatives(message) {
 function renderAlternatives() {
   const message = state.alternatives;
   if (!message || !state.catalogue) return;
-  const { catalogue } = state;
-  const language = () => autonymNode(message.language);
-  catalogue.fill(elements.alternativesReason, message.reason === 'long_wait'
-    ? 'alternatives.long_wait' : 'alternatives.nobody_signed_in', { language: language() });
-  elements.alternativesReason.dataset.reason = message.reason ?? '';
-  const next = message.next_staffed;
-  const nextAt = next?.at ? new Date(next.at) : null;
-  const hasNext = nextAt !== null && !Number.isNaN(nextAt.getTime());
-  if (hasNext) {
-    const time = document.createElement('time');
-    time.dateTime = nextAt.toISOString();
-    time.textContent = formatDateTime(nextAt, catalogue.tag);
-    catalogue.fill(elements.alternativesNext, 'alternatives.next_staffed', {
-      language: language(), time, point: next.point_name ?? next.point ?? '',
-    });
-  } else {
-    catalogue.fill(elements.alternativesNext, 'alternatives.next_unknown', { language: language() });
-  }
-  elements.alternativesNext.hidden = !hasNext && message.reason === 'long_wait';
-  const others = (message.other_languages ?? []).filter((other) => typeof other?.language === 'string');
-  catalogue.fill(elements.alternativesIntro,
-    others.length > 0 ? 'alternatives.other_intro' : 'alternatives.none_other');
-  elements.alternativesList.replaceChildren(...others.map((other) => {
-    const item = document.createElement('li');
-    item.className = 'alternative';
-    item.dataset.testid = 'alternative';
-    item.dataset.language = other.language;
-    const name = document.createElement('p');
-    name.className = 'alternative-name';
-    name.append(autonymNode(other.language));
-    const wait = document.createElement('p');
-    wait.className = 'alternative-wait';
-    if (other.advisors_signed_in === 0) {
-      catalogue.fill(wait, 'alternatives.wait_nobody');
-    } else {
-      const shown = estimate(other.estimated_wait_seconds, {
-        estimate: 'alternatives.wait_estimate', soon: 'alternatives.wait_soon',
-        unknown: 'alternatives.wait_unknown',
-      });
-      catalogue.fill(wait, shown.key, shown.params);
-    }
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'button button-primary';
-    button.dataset.testid = `use-language-${other.language}`;
-    const label = document.createElement('span');
-    catalogue.fill(label, 'alternatives.use', { language: autonymNode(other.language) });
-    button.append(label);
-    button.disabled = state.cancelId !== null;
-    button.addEventListener('click', () => switchLanguage(other.language));
-    item.append(name, wait, button);
-    return item;
-  }));
+  renderAlternativesPanel(elements, state.catalogue, message, {
+    autonym: autonymNode, disabled: state.cancelId !== null, onUse: switchLanguage,
+  });
 }
 
 function keepWaiting() {
@@ -559,7 +403,7 @@ function cancelRequest() {
   if (!connection.send({ type: 'cancel', id, request: state.requestId })) return false;
   state.cancelId = id;
   elements.cancelButton.disabled = true;
-  for (const button of elements.alternativesList.querySelectorAll('button')) button.disabled = true;
+  disableAlternatives(elements);
   return true;
 }
 
@@ -579,8 +423,7 @@ function onRequestClosed(message) {
   const { switchTo, request: previous } = state;
   resetRequest();
   if (switchTo && previous) {
-    const alsoSpeaks = [previous.language, ...previous.also_speaks]
-      .filter((tag, index, all) => tag !== switchTo && all.indexOf(tag) === index);
+    const alsoSpeaks = alsoSpeaksAfterSwitch(previous, switchTo);
     state.chosenLanguage = languageByTag(switchTo);
     if (sendRequest({ language: switchTo, home: previous.home, also_speaks: alsoSpeaks })) return;
   }
@@ -619,9 +462,7 @@ function onConversationStarted(message) {
   state.cancelId = null;
   state.alternatives = null;
   state.lastSeenSeq = 0;
-  state.pendingMessages.clear();
-  state.heldMessages.clear();
-  elements.chatLog.replaceChildren();
+  chat.clear();
   // The chat runs in the customer's language; the page around it in the clerk's.
   elements.chatLog.lang = message.language ?? '';
   elements.messageForm.hidden = false;
@@ -653,9 +494,7 @@ function renderSupporter() {
 }
 
 function addNote(key, params, testId) {
-  const note = createSystemNote('', testId);
-  state.catalogue.fill(note, key, params);
-  appendToLog(elements.chatLog, note);
+  const note = chat.addNote(key, params, testId);
   announce(note.textContent);
   return note;
 }
@@ -704,49 +543,20 @@ function sendMessage(event) {
   event.preventDefault();
   if (!state.conversation || state.conversation.ended) return;
   const text = elements.messageInput.value;
-  if (text.trim() === '') {
-    showError('error.empty_message');
-    return;
-  }
-  if (utf8Length(text) > state.maxTextBytes) {
-    showError('error.message_too_long');
+  const refusal = ChatPane.refusal(text, state.maxTextBytes);
+  if (refusal) {
+    showError(refusal);
     return;
   }
   clearError();
-  const id = connection.nextId('m');
-  const item = createMessageItem({
-    own: true, author: state.catalogue.t('chat.you'), text, time: new Date(),
-    locale: state.catalogue.tag, messageId: id,
-  });
-  if (state.conversation.reconnecting) {
-    state.heldMessages.set(id, { text, item });
-    setDeliveryState(item, 'waiting', state.catalogue);
-  } else {
-    const sent = connection.send({ type: 'message', id, conversation: state.conversation.id, text });
-    setDeliveryState(item, sent ? 'sending' : 'not_sent', state.catalogue);
-    if (sent) state.pendingMessages.set(id, { text, item });
-  }
-  appendToLog(elements.chatLog, item);
+  chat.write(state.conversation.id, text, { hold: state.conversation.reconnecting });
   elements.messageInput.value = '';
   elements.messageInput.focus();
 }
 
 function resendHeldMessages() {
   if (!state.conversation || state.conversation.ended) return;
-  for (const [id, { text, item }] of state.heldMessages) {
-    if (!connection.send({ type: 'message', id, conversation: state.conversation.id, text })) break;
-    state.heldMessages.delete(id);
-    state.pendingMessages.set(id, { text, item });
-    setDeliveryState(item, 'sending', state.catalogue);
-  }
-}
-
-function onAccepted(message) {
-  const pending = state.pendingMessages.get(message.id);
-  if (!pending) return;
-  state.pendingMessages.delete(message.id);
-  pending.item.dataset.seq = String(message.seq);
-  setDeliveryState(pending.item, 'delivered', state.catalogue);
+  chat.resendHeld(state.conversation.id);
 }
 
 function onMessage(message) {
@@ -755,14 +565,7 @@ function onMessage(message) {
   if (message.from === 'client') return; // our own, shown when sent
   if (message.seq <= state.lastSeenSeq) return;
   state.lastSeenSeq = message.seq;
-  appendToLog(elements.chatLog, createMessageItem({
-    own: false,
-    author: message.author || state.catalogue.t('chat.advisor'),
-    text: message.text,
-    time: message.sent_at ? new Date(message.sent_at) : new Date(),
-    locale: state.catalogue.tag,
-    seq: message.seq,
-  }));
+  chat.showOther(message);
 }
 
 function endConversation() {
@@ -774,14 +577,9 @@ function endConversation() {
 function finishConversation(reason) {
   if (!state.conversation || state.conversation.ended) return;
   state.conversation.ended = true;
-  for (const { item } of [...state.pendingMessages.values(), ...state.heldMessages.values()]) {
-    setDeliveryState(item, 'not_sent', state.catalogue);
-  }
-  state.pendingMessages.clear();
-  state.heldMessages.clear();
+  chat.failAll();
   elements.supporterNotice.hidden = true;
-  appendToLog(elements.chatLog,
-    createSystemNote(state.catalogue.t(endedMessageKeys[reason] ?? 'ended.generic'), 'ended-text'));
+  chat.addEndNote(state.catalogue.t(endedMessageKeys[reason] ?? 'ended.generic'));
   const hadFocus = elements.screens.chat.contains(document.activeElement);
   elements.messageForm.hidden = true;
   elements.endButton.hidden = true;
@@ -798,9 +596,7 @@ function onConversationEnded(message) {
 // The next customer must not read the previous one's chat.
 function forgetConversation() {
   state.conversation = null;
-  state.pendingMessages.clear();
-  state.heldMessages.clear();
-  elements.chatLog.replaceChildren();
+  chat.clear();
   elements.supporterInfo.replaceChildren();
   elements.supporterNotice.hidden = true;
 }
@@ -808,7 +604,7 @@ function forgetConversation() {
 function newRequest() {
   forgetConversation();
   resetRequest();
-  for (const checkbox of elements.alsoSpeaksList.querySelectorAll('input')) checkbox.checked = false;
+  clearAlsoSpeaks(elements.alsoSpeaksList);
   elements.alsoSpeaks.open = false;
   elements.homeSelect.value = 'unknown';
   elements.messageInput.value = '';
@@ -818,13 +614,7 @@ function newRequest() {
 }
 
 function onError(message) {
-  if (message.code === 'advisor_unavailable' && state.pendingMessages.has(message.ref)) {
-    const pending = state.pendingMessages.get(message.ref);
-    state.pendingMessages.delete(message.ref);
-    state.heldMessages.set(message.ref, pending);
-    setDeliveryState(pending.item, 'waiting', state.catalogue);
-    return;
-  }
+  if (message.code === 'advisor_unavailable' && chat.holdRefused(message.ref)) return;
   if (message.ref && message.ref === state.cancelId) {
     state.cancelId = null;
     state.switchTo = null;
@@ -837,10 +627,7 @@ function onError(message) {
   }
   if (message.code === 'advisor_unavailable' || message.code === 'unknown_request') return;
   showError(errorMessageKeys[message.code] ?? 'error.generic');
-  if (message.ref && state.pendingMessages.has(message.ref)) {
-    setDeliveryState(state.pendingMessages.get(message.ref).item, 'not_sent', state.catalogue);
-    state.pendingMessages.delete(message.ref);
-  }
+  if (message.ref) chat.markRefused(message.ref);
   if (message.ref && message.ref === state.requestId && message.code !== 'already_requested') {
     resetRequest();
     showScreen('request');
@@ -870,12 +657,7 @@ function bindEvents() {
   elements.cancelButton.addEventListener('click', stopWaiting);
   elements.keepWaitingButton.addEventListener('click', keepWaiting);
   elements.messageForm.addEventListener('submit', sendMessage);
-  elements.messageInput.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      elements.messageForm.requestSubmit();
-    }
-  });
+  sendOnEnter(elements.messageInput, elements.messageForm);
   elements.endButton.addEventListener('click', endConversation);
   elements.newRequestButton.addEventListener('click', newRequest);
 
@@ -889,7 +671,7 @@ function bindEvents() {
     .on('advisor_joined', onAdvisorJoined)
     .on('advisor_left', onAdvisorLeft)
     .on('message', onMessage)
-    .on('accepted', onAccepted)
+    .on('accepted', (message) => chat.onAccepted(message))
     .on('conversation_ended', onConversationEnded)
     .on('error', onError)
     .onClose(onClose);

@@ -7,10 +7,15 @@ import { Connection } from './connection.js';
 import {
   clientCatalogueTags, directionOf, loadCatalogue, pickCatalogueTag, setDocumentLanguage,
 } from './i18n.js';
+import { ChatPane, sendOnEnter } from './chat-pane.js';
 import {
-  appendToLog, createMessageItem, createSystemNote, setDeliveryState, utf8Length,
-} from './chat-log.js';
-import { formatDateTime, formatDuration } from './format.js';
+  alsoSpeaksAfterSwitch, autonymNode as autonymOf, clearAlsoSpeaks, languageByTag as languageOf,
+  markChosenLanguage, renderAlsoSpeaksChoices, renderLanguageButtons,
+} from './language-picker.js';
+import {
+  disableAlternatives, renderAlternativesPanel, renderQueuePosition, resetQueueView,
+} from './queue-view.js';
+import { requestFromForm, sendRequestMessage } from './request.js';
 
 const CATALOGUE_DIRECTORY = 'i18n';
 
@@ -30,9 +35,6 @@ const errorMessageKeys = {
 // a message refused while the advisor reconnects is kept and resent; a cancel that came too
 // late (the request had just closed or started a conversation) needs nothing.
 const quietErrorCodes = new Set(['advisor_unavailable', 'unknown_request']);
-
-// Estimates under this are shown as "less than a minute".
-const SOON_SECONDS = 60;
 
 const endedMessageKeys = {
   client: 'ended.by_you',
@@ -100,13 +102,11 @@ const state = {
   //   waitingForAdvisor: handed to a language's queue, with its position (PROTOCOL.md) }
   conversation: null,
   lastSeenSeq: 0,
-  pendingMessages: new Map(), // message id -> its <li>, until `accepted`
-  // Messages the server refused while the advisor was reconnecting, in the order written:
-  // message id -> { text, item }. Sent again, with the same id, when the advisor is back.
-  heldMessages: new Map(),
 };
 
 const connection = new Connection('/ws/client');
+// Messages on their way, and those refused while nobody could read them (sent again later).
+const chat = new ChatPane(connection, elements.chatLog, () => state.catalogue);
 
 // ---- Screens, alerts ----
 
@@ -152,54 +152,9 @@ async function useInterfaceLanguage(tag) {
 // ---- Choosing a language and a home municipality ----
 
 function renderLanguages() {
-  const buttons = state.languages.map((language) => {
-    const item = document.createElement('li');
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'language-button';
-    button.lang = language.tag;
-    button.dir = language.dir;
-    button.dataset.language = language.tag;
-    button.dataset.testid = `language-${language.tag}`;
-    button.textContent = language.autonym;
-    button.setAttribute('aria-pressed', String(language.tag === state.chosenLanguage?.tag));
-    button.addEventListener('click', () => chooseLanguage(language));
-    item.append(button);
-    return item;
-  });
-  elements.languageList.replaceChildren(...buttons);
-  renderAlsoSpeaks();
-}
-
-// "Other languages I can use": one checkbox per language, named by its autonym. The chosen
-// language itself is left out of the choice (it is asked for anyway).
-function renderAlsoSpeaks() {
-  const checked = new Set(selectedAlsoSpeaks());
-  const items = state.languages.map((language) => {
-    const item = document.createElement('li');
-    item.hidden = language.tag === state.chosenLanguage?.tag;
-    const label = document.createElement('label');
-    label.className = 'choice';
-    const checkbox = document.createElement('input');
-    checkbox.type = 'checkbox';
-    checkbox.value = language.tag;
-    checkbox.checked = checked.has(language.tag);
-    checkbox.dataset.testid = `also-speaks-${language.tag}`;
-    const name = document.createElement('span');
-    name.lang = language.tag;
-    name.dir = language.dir;
-    name.textContent = language.autonym;
-    label.append(checkbox, name);
-    item.append(label);
-    return item;
-  });
-  elements.alsoSpeaksList.replaceChildren(...items);
-}
-
-function selectedAlsoSpeaks() {
-  return [...elements.alsoSpeaksList.querySelectorAll('input:checked')]
-    .map((checkbox) => checkbox.value)
-    .filter((tag) => tag !== state.chosenLanguage?.tag);
+  renderLanguageButtons(elements.languageList, state.languages, state.chosenLanguage?.tag,
+    chooseLanguage);
+  renderAlsoSpeaksChoices(elements.alsoSpeaksList, state.languages, state.chosenLanguage?.tag);
 }
 
 function renderMunicipalities() {
@@ -224,12 +179,7 @@ function renderMunicipalities() {
 
 async function chooseLanguage(language) {
   state.chosenLanguage = language;
-  for (const button of elements.languageList.querySelectorAll('button')) {
-    button.setAttribute('aria-pressed', String(button.dataset.language === language.tag));
-  }
-  for (const checkbox of elements.alsoSpeaksList.querySelectorAll('input')) {
-    checkbox.closest('li').hidden = checkbox.value === language.tag;
-  }
+  markChosenLanguage(elements.languageList, elements.alsoSpeaksList, language.tag);
   clearError();
   await useInterfaceLanguage(language.tag);
   // The rest of the form is now in the person's language; take them there (on a phone it
@@ -245,9 +195,9 @@ function sendRequest(event) {
     elements.languageList.querySelector('button')?.focus();
     return;
   }
-  const request = { language: state.chosenLanguage.tag, also_speaks: selectedAlsoSpeaks() };
   // Leaving `home` out means unknown, so "I'd rather not say" sends nothing at all.
-  if (elements.homeSelect.value !== 'unknown') request.home = elements.homeSelect.value;
+  const request = requestFromForm(state.chosenLanguage.tag, elements.alsoSpeaksList,
+    elements.homeSelect);
   if (!requestAdvisor(request)) {
     showError('connection.lost');
     return;
@@ -258,11 +208,8 @@ function sendRequest(event) {
 
 // Sends a `request` and resets the waiting screen for it. Returns false when it did not leave.
 function requestAdvisor({ language, home, also_speaks: alsoSpeaks }) {
-  const id = connection.nextId('r');
-  const message = { type: 'request', id, language };
-  if (home) message.home = home;
-  if (alsoSpeaks.length > 0) message.also_speaks = alsoSpeaks;
-  if (!connection.send(message)) return false;
+  const id = sendRequestMessage(connection, { language, home, also_speaks: alsoSpeaks });
+  if (id === null) return false;
   state.requestId = id;
   state.request = { language, home, also_speaks: alsoSpeaks };
   state.cancelId = null;
@@ -270,43 +217,15 @@ function requestAdvisor({ language, home, also_speaks: alsoSpeaks }) {
   state.lastQueued = null;
   state.alternatives = null;
   state.dismissedAlternatives.clear();
-  state.catalogue.fill(elements.waitingLanguage, 'waiting.language', { language: autonymNode(language) });
-  elements.waitingLanguage.dataset.language = language;
-  state.catalogue.fill(elements.queuePosition, 'waiting.asking');
-  elements.queuePosition.removeAttribute('data-position');
-  elements.queueEstimate.replaceChildren();
-  elements.queueEstimate.removeAttribute('data-seconds');
-  elements.queueNobody.hidden = true;
-  elements.alternativesPanel.hidden = true;
+  resetQueueView(elements, state.catalogue, language, autonymNode);
   elements.stopWaitingButton.disabled = false;
   return true;
 }
 
 // ---- Waiting ----
 
-function languageByTag(tag) {
-  return state.languages.find((language) => language.tag === tag) ??
-    { tag, autonym: tag, dir: directionOf(tag) };
-}
-
-// A language's autonym as a node in its own language and direction, for use in a sentence.
-function autonymNode(tag) {
-  const language = languageByTag(tag);
-  const node = document.createElement('bdi');
-  node.lang = language.tag;
-  node.dir = language.dir;
-  node.textContent = language.autonym;
-  return node;
-}
-
-// "about 9 minutes" in the interface language, or null when the estimate is absent.
-function estimateKey(seconds, keys) {
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
-    return { key: keys.unknown, params: {} };
-  }
-  if (seconds < SOON_SECONDS) return { key: keys.soon, params: {} };
-  return { key: keys.estimate, params: { duration: formatDuration(seconds, state.catalogue.tag) } };
-}
+const languageByTag = (tag) => languageOf(state.languages, tag);
+const autonymNode = (tag) => autonymOf(state.languages, tag);
 
 function onQueued(message) {
   if (message.request !== state.requestId) return;
@@ -343,34 +262,8 @@ function onQueued(message) {
 function renderQueued() {
   const message = state.lastQueued;
   if (!message) return;
-  const { catalogue } = state;
-  if (message.position <= 1) {
-    catalogue.fill(elements.queuePosition, 'waiting.position_next');
-  } else {
-    catalogue.fill(elements.queuePosition, 'waiting.position', { position: message.position });
-  }
-  elements.queuePosition.dataset.position = String(message.position);
-  const estimate = estimateKey(message.estimated_wait_seconds, {
-    estimate: 'waiting.estimate', soon: 'waiting.estimate_soon', unknown: 'waiting.estimate_unknown',
-  });
-  catalogue.fill(elements.queueEstimate, estimate.key, estimate.params);
-  if (message.estimated_wait_seconds === undefined) {
-    elements.queueEstimate.removeAttribute('data-seconds');
-  } else {
-    elements.queueEstimate.dataset.seconds = String(message.estimated_wait_seconds);
-  }
-  // Say honestly that nobody speaking the language is working now, rather than letting the
-  // person wait without knowing. The alternatives panel says the same when it is shown.
-  const panelSaysIt = !elements.alternativesPanel.hidden &&
-    state.alternatives?.reason === 'nobody_signed_in';
-  if (message.advisors_signed_in === 0 && !panelSaysIt) {
-    catalogue.fill(elements.queueNobody, 'waiting.nobody', {
-      language: autonymNode(message.language),
-    });
-    elements.queueNobody.hidden = false;
-  } else {
-    elements.queueNobody.hidden = true;
-  }
+  renderQueuePosition(elements, state.catalogue, message,
+    { alternatives: state.alternatives, autonym: autonymNode });
 }
 
 // ---- Alternatives: nobody can serve the language now, or the wait has been long ----
@@ -391,73 +284,9 @@ function onAlternatives(message) {
 function renderAlternatives() {
   const message = state.alternatives;
   if (!message) return;
-  const { catalogue } = state;
-  const language = () => autonymNode(message.language);
-  const reasonKey = message.reason === 'long_wait'
-    ? 'alternatives.long_wait' : 'alternatives.nobody_signed_in';
-  catalogue.fill(elements.alternativesReason, reasonKey, { language: language() });
-  elements.alternativesReason.dataset.reason = message.reason ?? '';
-
-  const next = message.next_staffed;
-  const nextAt = next?.at ? new Date(next.at) : null;
-  const hasNext = nextAt !== null && !Number.isNaN(nextAt.getTime());
-  if (hasNext) {
-    const time = document.createElement('time');
-    time.dateTime = nextAt.toISOString();
-    time.textContent = formatDateTime(nextAt, catalogue.tag);
-    catalogue.fill(elements.alternativesNext, 'alternatives.next_staffed', {
-      language: language(),
-      time,
-      point: next.point_name ?? next.point ?? '',
-    });
-    elements.alternativesNext.dataset.at = next.at;
-  } else {
-    catalogue.fill(elements.alternativesNext, 'alternatives.next_unknown', { language: language() });
-    elements.alternativesNext.removeAttribute('data-at');
-  }
-  // After a long wait the language is staffed, only busy: "we do not know when" would mislead.
-  elements.alternativesNext.hidden = !hasNext && message.reason === 'long_wait';
-
-  const others = (message.other_languages ?? [])
-    .filter((other) => other && typeof other.language === 'string');
-  catalogue.fill(elements.alternativesIntro,
-    others.length > 0 ? 'alternatives.other_intro' : 'alternatives.none_other');
-  const items = others.map((other) => {
-    const item = document.createElement('li');
-    item.className = 'alternative';
-    item.dataset.testid = 'alternative';
-    item.dataset.language = other.language;
-    const name = document.createElement('p');
-    name.className = 'alternative-name';
-    name.append(autonymNode(other.language));
-    const wait = document.createElement('p');
-    wait.className = 'alternative-wait';
-    wait.dataset.testid = 'alternative-wait';
-    if (other.advisors_signed_in === 0) {
-      catalogue.fill(wait, 'alternatives.wait_nobody');
-    } else {
-      const estimate = estimateKey(other.estimated_wait_seconds, {
-        estimate: 'alternatives.wait_estimate',
-        soon: 'alternatives.wait_soon',
-        unknown: 'alternatives.wait_unknown',
-      });
-      catalogue.fill(wait, estimate.key, estimate.params);
-    }
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'button button-primary';
-    button.dataset.testid = `use-language-${other.language}`;
-    // A span of its own: the button is a flex box, which would drop the spaces between the
-    // sentence's text and the <bdi> of the language name.
-    const label = document.createElement('span');
-    catalogue.fill(label, 'alternatives.use', { language: autonymNode(other.language) });
-    button.append(label);
-    button.disabled = state.cancelId !== null;
-    button.addEventListener('click', () => switchLanguage(other.language));
-    item.append(name, wait, button);
-    return item;
+  renderAlternativesPanel(elements, state.catalogue, message, {
+    autonym: autonymNode, disabled: state.cancelId !== null, onUse: switchLanguage,
   });
-  elements.alternativesList.replaceChildren(...items);
 }
 
 function keepWaiting() {
@@ -481,7 +310,7 @@ function cancelRequest() {
   if (!connection.send({ type: 'cancel', id, request: state.requestId })) return false;
   state.cancelId = id;
   elements.stopWaitingButton.disabled = true;
-  for (const button of elements.alternativesList.querySelectorAll('button')) button.disabled = true;
+  disableAlternatives(elements);
   return true;
 }
 
@@ -504,8 +333,7 @@ function onRequestClosed(message) {
   elements.requeuedNotice.hidden = true;
   if (switchTo && previous) {
     // The language first asked for is one the person can use too.
-    const alsoSpeaks = [previous.language, ...previous.also_speaks]
-      .filter((tag, index, all) => tag !== switchTo && all.indexOf(tag) === index);
+    const alsoSpeaks = alsoSpeaksAfterSwitch(previous, switchTo);
     state.chosenLanguage = languageByTag(switchTo);
     if (requestAdvisor({ language: switchTo, home: previous.home, also_speaks: alsoSpeaks })) {
       announce(state.catalogue.t('alternatives.switched', { language: state.chosenLanguage.autonym }));
@@ -545,11 +373,9 @@ function onConversationStarted(message) {
   state.switchTo = null;
   state.alternatives = null;
   state.lastSeenSeq = 0;
-  state.pendingMessages.clear();
-  state.heldMessages.clear();
+  chat.clear();
   elements.requeuedNotice.hidden = true;
   elements.advisorConnectionNotice.hidden = true;
-  elements.chatLog.replaceChildren();
   elements.chatLog.lang = state.chosenLanguage?.tag ?? message.language;
   elements.messageInput.lang = elements.chatLog.lang;
   elements.messageInput.dir = directionFor(elements.chatLog.lang);
@@ -607,9 +433,7 @@ function languageListNode(tags) {
 }
 
 function addTeamNote(key, params, testId) {
-  const note = createSystemNote('', testId);
-  state.catalogue.fill(note, key, params);
-  appendToLog(elements.chatLog, note);
+  const note = chat.addNote(key, params, testId);
   announce(note.textContent);
   return note;
 }
@@ -664,54 +488,24 @@ function sendMessage(event) {
   event.preventDefault();
   if (!state.conversation || state.conversation.ended) return;
   const text = elements.messageInput.value;
-  if (text.trim() === '') {
-    showError('error.empty_message');
-    return;
-  }
-  if (utf8Length(text) > state.maxTextBytes) {
-    showError('error.message_too_long');
+  const refusal = ChatPane.refusal(text, state.maxTextBytes);
+  if (refusal) {
+    showError(refusal);
     return;
   }
   clearError();
-  const id = connection.nextId('m');
-  const item = createMessageItem({
-    own: true,
-    author: state.catalogue.t('chat.you'),
-    text,
-    time: new Date(),
-    locale: state.catalogue.tag,
-    messageId: id,
-  });
-  if (state.conversation.advisorReconnecting) {
-    // It would be refused now; keep it and send it when the advisor is back.
-    holdMessage(id, text, item);
-  } else {
-    const sent = connection.send({ type: 'message', id, conversation: state.conversation.id, text });
-    setDeliveryState(item, sent ? 'sending' : 'not_sent', state.catalogue);
-    if (sent) state.pendingMessages.set(id, { text, item });
-  }
-  appendToLog(elements.chatLog, item);
+  // While the advisor reconnects it would be refused; it is kept and sent when they are back.
+  chat.write(state.conversation.id, text, { hold: state.conversation.advisorReconnecting });
   elements.messageInput.value = '';
   elements.messageInput.focus();
 }
 
-function holdMessage(id, text, item) {
-  state.heldMessages.set(id, { text, item });
-  setDeliveryState(item, 'waiting', state.catalogue);
-}
-
 // Sends the held messages again, oldest first, with their own ids (the server stores a repeat
-// only once).
+// only once). After a transfer to a queue they may be refused again until an advisor answers;
+// they are held again then.
 function resendHeldMessages() {
   if (!state.conversation || state.conversation.ended) return;
-  // After a transfer to a queue the messages may be refused again until an advisor answers;
-  // they are held again then.
-  for (const [id, { text, item }] of state.heldMessages) {
-    if (!connection.send({ type: 'message', id, conversation: state.conversation.id, text })) break;
-    state.heldMessages.delete(id);
-    state.pendingMessages.set(id, { text, item });
-    setDeliveryState(item, 'sending', state.catalogue);
-  }
+  chat.resendHeld(state.conversation.id);
 }
 
 function onAdvisorConnection(message) {
@@ -728,14 +522,6 @@ function onAdvisorConnection(message) {
   }
 }
 
-function onAccepted(message) {
-  const { item } = state.pendingMessages.get(message.id) ?? {};
-  if (!item) return;
-  state.pendingMessages.delete(message.id);
-  item.dataset.seq = String(message.seq);
-  setDeliveryState(item, 'delivered', state.catalogue);
-}
-
 function onMessage(message) {
   if (!isCurrentConversation(message)) return;
   // Acknowledge everything received, even a repeat, so the server can stop resending it.
@@ -743,15 +529,7 @@ function onMessage(message) {
   if (message.from === 'client') return; // our own message, already shown when sent
   if (message.seq <= state.lastSeenSeq) return;
   state.lastSeenSeq = message.seq;
-  const item = createMessageItem({
-    own: false,
-    author: message.author || state.catalogue.t('chat.advisor'),
-    text: message.text,
-    time: message.sent_at ? new Date(message.sent_at) : new Date(),
-    locale: state.catalogue.tag,
-    seq: message.seq,
-  });
-  appendToLog(elements.chatLog, item);
+  chat.showOther(message);
 }
 
 function endConversation() {
@@ -764,15 +542,11 @@ function endConversation() {
 function finishConversation(reason) {
   if (!state.conversation || state.conversation.ended) return;
   state.conversation.ended = true;
-  for (const { item } of [...state.pendingMessages.values(), ...state.heldMessages.values()]) {
-    setDeliveryState(item, 'not_sent', state.catalogue);
-  }
-  state.pendingMessages.clear();
-  state.heldMessages.clear();
+  chat.failAll();
   elements.advisorConnectionNotice.hidden = true;
   elements.handoverWaitNotice.hidden = true;
   const key = endedMessageKeys[reason] ?? 'ended.generic';
-  appendToLog(elements.chatLog, createSystemNote(state.catalogue.t(key), 'ended-text'));
+  chat.addEndNote(state.catalogue.t(key));
   const composerHadFocus = elements.screens.chat.contains(document.activeElement);
   elements.messageForm.hidden = true;
   elements.endButton.hidden = true;
@@ -789,9 +563,7 @@ function onConversationEnded(message) {
 // messages must not stay readable.
 function leaveConversation() {
   state.conversation = null;
-  state.pendingMessages.clear();
-  state.heldMessages.clear();
-  elements.chatLog.replaceChildren();
+  chat.clear();
   elements.advisorInfo.replaceChildren();
   elements.advisorConnectionNotice.hidden = true;
   elements.handoverWaitNotice.hidden = true;
@@ -802,7 +574,7 @@ function leaveConversation() {
 function startAgain() {
   leaveConversation();
   // The next person at a kiosk starts from a clean form.
-  for (const checkbox of elements.alsoSpeaksList.querySelectorAll('input')) checkbox.checked = false;
+  clearAlsoSpeaks(elements.alsoSpeaksList);
   elements.alsoSpeaks.open = false;
   state.requestId = null;
   state.request = null;
@@ -835,11 +607,8 @@ function onWelcome(message) {
 }
 
 function onError(message) {
-  if (message.code === 'advisor_unavailable' && state.pendingMessages.has(message.ref)) {
-    // The advisor is reconnecting (the notice may still be on its way): keep the message.
-    const { text, item } = state.pendingMessages.get(message.ref);
-    state.pendingMessages.delete(message.ref);
-    holdMessage(message.ref, text, item);
+  // The advisor is reconnecting (the notice may still be on its way): keep the message.
+  if (message.code === 'advisor_unavailable' && chat.holdRefused(message.ref)) {
     // Waiting for the next advisor (a transfer to a queue) is said in the header already.
     if (state.conversation && !state.conversation.ended && !state.conversation.waitingForAdvisor) {
       state.conversation.advisorReconnecting = true;
@@ -862,10 +631,7 @@ function onError(message) {
   if (quietErrorCodes.has(message.code)) return;
   const key = errorMessageKeys[message.code] ?? 'error.generic';
   showError(key);
-  if (message.ref && state.pendingMessages.has(message.ref)) {
-    setDeliveryState(state.pendingMessages.get(message.ref).item, 'not_sent', state.catalogue);
-    state.pendingMessages.delete(message.ref);
-  }
+  if (message.ref) chat.markRefused(message.ref);
   // A refused request: back to choosing, so the person can pick again.
   if (message.ref && message.ref === state.requestId && message.code !== 'already_requested') {
     state.requestId = null;
@@ -903,14 +669,7 @@ function bindEvents() {
   elements.stopWaitingButton.addEventListener('click', stopWaiting);
   elements.keepWaitingButton.addEventListener('click', keepWaiting);
   elements.messageForm.addEventListener('submit', sendMessage);
-  elements.messageInput.addEventListener('keydown', (event) => {
-    // Enter sends, Shift+Enter makes a new line. Not while an input method (Chinese, for
-    // example) is still composing: there Enter confirms the characters.
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      elements.messageForm.requestSubmit();
-    }
-  });
+  sendOnEnter(elements.messageInput, elements.messageForm);
   elements.endButton.addEventListener('click', endConversation);
   elements.startAgainButton.addEventListener('click', startAgain);
   elements.reconnectButton.addEventListener('click', () => {
@@ -929,7 +688,7 @@ function bindEvents() {
     .on('advisor_joined', onAdvisorJoined)
     .on('advisor_left', onAdvisorLeft)
     .on('message', onMessage)
-    .on('accepted', onAccepted)
+    .on('accepted', (message) => chat.onAccepted(message))
     .on('conversation_ended', onConversationEnded)
     .on('error', onError)
     .onClose(onClose);

@@ -5,6 +5,7 @@
 import { AnswerEditor } from './answer-editor.js';
 import { fetchJson, submitSignIn } from './api.js';
 import { Connection } from './connection.js';
+import { endSession, sessionAccount } from './session.js';
 import { advisorCatalogueTags, directionOf, loadCatalogue, setDocumentLanguage } from './i18n.js';
 import { formatClock } from './format.js';
 import { formatTime } from './chat-log.js';
@@ -114,17 +115,13 @@ function renderSignedInAs() {
 // ---- Signing in and out ----
 
 async function checkSession() {
-  try {
-    const { status, body } = await fetchJson('/api/session');
-    if (status === 200 && body?.advisor) {
-      state.account = body.advisor;
-      startPolling();
-      return;
-    }
-  } catch {
-    // No answer: offer the form; signing in will tell what is wrong.
+  const account = await sessionAccount();
+  if (account) {
+    state.account = account;
+    startPolling();
+  } else {
+    showSignIn();
   }
-  showSignIn();
 }
 
 function showSignIn() {
@@ -147,11 +144,7 @@ async function signIn(event) {
 
 async function signOut() {
   stopPolling();
-  try {
-    await fetchJson('/api/sign-out', { method: 'POST', body: '{}' });
-  } catch {
-    // The session ends on the server when it expires; the page forgets it now anyway.
-  }
+  await endSession();
   clearError();
   showSignIn();
 }

@@ -18,7 +18,8 @@ const catalogueSets = [
     name: 'client',
     directory: join(webRoot, 'i18n'),
     required: ['fi', 'sv', 'en', 'ru', 'et', 'uk', 'fr', 'so', 'es', 'tr', 'zh', 'fa', 'ar'],
-    users: ['index.html', 'js/client.js', 'js/chat-log.js'],
+    users: ['index.html', 'js/client.js', 'js/chat-log.js', 'js/chat-pane.js',
+      'js/queue-view.js'],
   },
   {
     name: 'advisor',
@@ -31,7 +32,8 @@ const catalogueSets = [
     name: 'clerk',
     directory: join(webRoot, 'i18n', 'clerk'),
     required: ['en', 'fi', 'sv'],
-    users: ['clerk.html', 'js/clerk.js', 'js/chat-log.js'],
+    users: ['clerk.html', 'js/clerk.js', 'js/chat-log.js', 'js/chat-pane.js',
+      'js/queue-view.js'],
   },
 ];
 

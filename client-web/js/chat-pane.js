@@ -1,0 +1,148 @@
+// The chat pane of the client page and the clerk page: writing and showing messages, and the
+// delivery state of one's own. A message is pending from sending until `accepted`; one the
+// server refused while nobody could read it (the advisor reconnecting, or waiting for the next
+// one) is held and sent again later with the same id (the server stores a repeat only once).
+
+import {
+  appendToLog, createMessageItem, createSystemNote, setDeliveryState, utf8Length,
+} from './chat-log.js';
+
+export class ChatPane {
+  // `log`: the <ol> of the chat; `catalogue()`: the page's current catalogue.
+  constructor(connection, log, catalogue) {
+    this.connection = connection;
+    this.log = log;
+    this.catalogue = catalogue;
+    this.pending = new Map(); // message id -> { text, item }, until `accepted`
+    this.held = new Map(); // message id -> { text, item }, in the order written
+  }
+
+  // The error key for a text that cannot be sent, or null.
+  static refusal(text, maxTextBytes) {
+    if (text.trim() === '') return 'error.empty_message';
+    if (utf8Length(text) > maxTextBytes) return 'error.message_too_long';
+    return null;
+  }
+
+  // Shows one's own message and sends it, or holds it when `hold` (it would be refused now).
+  write(conversationId, text, { hold }) {
+    const catalogue = this.catalogue();
+    const id = this.connection.nextId('m');
+    const item = createMessageItem({
+      own: true,
+      author: catalogue.t('chat.you'),
+      text,
+      time: new Date(),
+      locale: catalogue.tag,
+      messageId: id,
+    });
+    if (hold) {
+      this.hold(id, text, item);
+    } else {
+      const sent = this.connection.send({ type: 'message', id, conversation: conversationId, text });
+      setDeliveryState(item, sent ? 'sending' : 'not_sent', catalogue);
+      if (sent) this.pending.set(id, { text, item });
+    }
+    appendToLog(this.log, item);
+  }
+
+  hold(id, text, item) {
+    this.held.set(id, { text, item });
+    setDeliveryState(item, 'waiting', this.catalogue());
+  }
+
+  // Sends the held messages again, oldest first; stops at the first that cannot leave.
+  resendHeld(conversationId) {
+    for (const [id, { text, item }] of this.held) {
+      if (!this.connection.send({ type: 'message', id, conversation: conversationId, text })) break;
+      this.held.delete(id);
+      this.pending.set(id, { text, item });
+      setDeliveryState(item, 'sending', this.catalogue());
+    }
+  }
+
+  // `error` advisor_unavailable for a pending message: hold it. False when it was not pending.
+  holdRefused(ref) {
+    const pending = this.pending.get(ref);
+    if (!pending) return false;
+    this.pending.delete(ref);
+    this.hold(ref, pending.text, pending.item);
+    return true;
+  }
+
+  // Any other `error` for a pending message: it was not sent.
+  markRefused(ref) {
+    const pending = this.pending.get(ref);
+    if (!pending) return;
+    setDeliveryState(pending.item, 'not_sent', this.catalogue());
+    this.pending.delete(ref);
+  }
+
+  onAccepted(message) {
+    const { item } = this.pending.get(message.id) ?? {};
+    if (!item) return;
+    this.pending.delete(message.id);
+    item.dataset.seq = String(message.seq);
+    setDeliveryState(item, 'delivered', this.catalogue());
+  }
+
+  // An advisor's message (or a repeat of one already shown, which is left out).
+  showOther(message) {
+    const catalogue = this.catalogue();
+    appendToLog(this.log, createMessageItem({
+      own: false,
+      author: message.author || catalogue.t('chat.advisor'),
+      text: message.text,
+      time: message.sent_at ? new Date(message.sent_at) : new Date(),
+      locale: catalogue.tag,
+      seq: message.seq,
+    }));
+  }
+
+  // A line from the system in the log; the caller announces it where it should be.
+  addNote(key, params, testId) {
+    const note = createSystemNote('', testId);
+    this.catalogue().fill(note, key, params);
+    appendToLog(this.log, note);
+    return note;
+  }
+
+  addEndNote(text) {
+    appendToLog(this.log, createSystemNote(text, 'ended-text'));
+  }
+
+  // The connection closed: what was on its way did not arrive.
+  failPending() {
+    for (const { item } of this.pending.values()) {
+      setDeliveryState(item, 'not_sent', this.catalogue());
+    }
+    this.pending.clear();
+  }
+
+  // The conversation ended: nothing pending or held will be sent.
+  failAll() {
+    for (const { item } of [...this.pending.values(), ...this.held.values()]) {
+      setDeliveryState(item, 'not_sent', this.catalogue());
+    }
+    this.pending.clear();
+    this.held.clear();
+  }
+
+  // Forgets the messages and empties the log.
+  clear() {
+    this.pending.clear();
+    this.held.clear();
+    this.log.replaceChildren();
+  }
+}
+
+// Enter sends, Shift+Enter makes a new line. Not while an input method (Chinese, for example)
+// is still composing: there Enter confirms the characters.
+export function sendOnEnter(input, form) {
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+}
