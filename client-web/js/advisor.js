@@ -951,6 +951,21 @@ function finishConversation(conversation, reason) {
   renderPresence();
 }
 
+// A clerk's customer joined the language-support conversation from a kiosk or their phone, or
+// left it (PROTOCOL.md, `customer_joined`, `customer_left`): a line in that conversation's chat.
+function onCustomerEvent(message) {
+  const conversation = state.conversations.get(message.conversation);
+  if (!conversation || conversation.ended) return;
+  connection.send({ type: 'ack', conversation: conversation.id, seq: message.seq });
+  if (message.seq <= conversation.lastSeenSeq) return;
+  conversation.lastSeenSeq = message.seq;
+  const joined = message.type === 'customer_joined';
+  const line = createSystemNote('', joined ? 'customer-joined' : 'customer-left');
+  state.catalogue.fill(line, joined ? 'chat.customer_joined' : 'chat.customer_left');
+  appendToLog(conversation.panel.querySelector('.chat-log'), line);
+  if (state.selectedId !== conversation.id || document.hidden) announce(line.textContent);
+}
+
 function onConversationEnded(message) {
   const conversation = state.conversations.get(message.conversation);
   if (!conversation) return;
@@ -1037,6 +1052,8 @@ function bindEvents() {
     .on('offer_withdrawn', onOfferWithdrawn)
     .on('conversation_started', onConversationStarted)
     .on('message', onMessage)
+    .on('customer_joined', onCustomerEvent)
+    .on('customer_left', onCustomerEvent)
     .on('accepted', onAccepted)
     .on('conversation_ended', onConversationEnded)
     .on('conversation_left', onConversationLeft)

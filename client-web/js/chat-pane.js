@@ -15,6 +15,14 @@ export class ChatPane {
     this.catalogue = catalogue;
     this.pending = new Map(); // message id -> { text, item }, until `accepted`
     this.held = new Map(); // message id -> { text, item }, in the order written
+    // Ids of the messages written here: the client side may be two screens (a clerk and the
+    // customer at a kiosk), both `from` `client`, so only the id tells one's own apart.
+    this.ownIds = new Set();
+  }
+
+  // Whether `message` is one written on this page (shown already when sent).
+  isOwn(message) {
+    return message.from === 'client' && this.ownIds.has(message.id);
   }
 
   // The error key for a text that cannot be sent, or null.
@@ -28,6 +36,7 @@ export class ChatPane {
   write(conversationId, text, { hold }) {
     const catalogue = this.catalogue();
     const id = this.connection.nextId('m');
+    this.ownIds.add(id);
     const item = createMessageItem({
       own: true,
       author: catalogue.t('chat.you'),
@@ -86,12 +95,13 @@ export class ChatPane {
     setDeliveryState(item, 'delivered', this.catalogue());
   }
 
-  // An advisor's message (or a repeat of one already shown, which is left out).
-  showOther(message) {
+  // An advisor's message, or one of the other screen of the client side (`authorKey`: how it is
+  // named, the clerk's or the customer's).
+  showOther(message, { authorKey } = {}) {
     const catalogue = this.catalogue();
     appendToLog(this.log, createMessageItem({
       own: false,
-      author: message.author || catalogue.t('chat.advisor'),
+      author: authorKey ? catalogue.t(authorKey) : message.author || catalogue.t('chat.advisor'),
       text: message.text,
       time: message.sent_at ? new Date(message.sent_at) : new Date(),
       locale: catalogue.tag,
@@ -131,6 +141,7 @@ export class ChatPane {
   // Forgets the messages and empties the log.
   clear() {
     this.pending.clear();
+    this.ownIds.clear();
     this.held.clear();
     this.log.replaceChildren();
   }

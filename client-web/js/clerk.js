@@ -7,6 +7,7 @@
 import { fetchJson, submitSignIn } from './api.js';
 import { ChatPane, sendOnEnter } from './chat-pane.js';
 import { Connection } from './connection.js';
+import { formatTime } from './chat-log.js';
 import {
   clerkCatalogueTags, directionOf, loadCatalogue, pickCatalogueTag, setDocumentLanguage,
 } from './i18n.js';
@@ -84,6 +85,11 @@ const elements = {
   messageForm: byId('message-form'),
   messageInput: byId('message-input'),
   endButton: byId('end-button'),
+  kioskPanel: byId('kiosk-panel'),
+  customerCodeButton: byId('customer-code-button'),
+  customerCodeBox: byId('customer-code-box'),
+  customerCode: byId('customer-code'),
+  customerCodeExpiry: byId('customer-code-expiry'),
   endedPanel: byId('ended-panel'),
   newRequestButton: byId('new-request-button'),
 };
@@ -105,6 +111,10 @@ const state = {
   dismissedAlternatives: new Set(),
   conversation: null, // { id, ended, lead, waitingForAdvisor, reconnecting }
   lastSeenSeq: 0,
+  // The last `customer_code` asked for ({ id }) or answered ({ id, code, expiresAt }); the
+  // customer joining from a kiosk uses it once.
+  customerCode: null,
+  customerJoined: false,
   error: null,
 };
 
@@ -155,6 +165,7 @@ async function useUiLanguage(tag) {
   renderQueued();
   renderAlternatives();
   renderSupporter();
+  renderCustomerCode();
 }
 
 function renderSignedInAs() {
@@ -470,6 +481,7 @@ function onConversationStarted(message) {
   elements.endButton.disabled = false;
   elements.endedPanel.hidden = true;
   elements.supporterNotice.hidden = true;
+  resetCustomerCode();
   clearError();
   renderSupporter();
   showScreen('chat');
@@ -539,6 +551,75 @@ function onAdvisorConnection(message) {
   }
 }
 
+// ---- The customer joining from a kiosk or a phone (PROTOCOL.md, `customer_code`) ----
+
+function askCustomerCode() {
+  if (!state.conversation || state.conversation.ended) return;
+  const id = connection.nextId('cc');
+  if (!connection.send({ type: 'customer_code', id, conversation: state.conversation.id })) {
+    showError('connection.lost');
+    return;
+  }
+  clearError();
+  state.customerCode = { ...state.customerCode, id, asked: true };
+  elements.customerCodeButton.disabled = true;
+}
+
+function onCustomerCode(message) {
+  if (!isCurrent(message) || state.customerCode?.id !== message.ref) return;
+  state.customerCode = { id: message.ref, code: message.code, expiresAt: new Date(message.expires_at) };
+  elements.customerCodeButton.disabled = false;
+  renderCustomerCode();
+  announce(`${elements.customerCode.textContent}. ${elements.customerCodeExpiry.textContent}`);
+}
+
+function renderCustomerCode() {
+  if (!state.catalogue) return;
+  const shown = state.customerCode?.code;
+  elements.kioskPanel.hidden = !state.conversation || state.conversation.ended;
+  elements.customerCodeBox.hidden = !shown;
+  elements.customerCodeButton.dataset.i18n = shown ? 'kiosk.new_code' : 'kiosk.button';
+  state.catalogue.fill(elements.customerCodeButton, elements.customerCodeButton.dataset.i18n);
+  if (!shown) return;
+  // Shown in groups of four, which are easier to read out and type; the code itself has none.
+  elements.customerCode.dataset.code = shown;
+  elements.customerCode.textContent = `${shown.slice(0, 4)} ${shown.slice(4)}`;
+  const expiresAt = state.customerCode.expiresAt;
+  elements.customerCodeExpiry.dateTime = Number.isNaN(expiresAt.getTime()) ? '' :
+    expiresAt.toISOString();
+  state.catalogue.fill(elements.customerCodeExpiry, 'kiosk.expires', {
+    time: formatTime(expiresAt, state.catalogue.tag),
+  });
+}
+
+function resetCustomerCode() {
+  state.customerCode = null;
+  state.customerJoined = false;
+  elements.customerCodeButton.disabled = false;
+  renderCustomerCode();
+}
+
+function onCustomerJoined(message) {
+  if (!isCurrent(message) || state.conversation.ended) return;
+  connection.send({ type: 'ack', conversation: message.conversation, seq: message.seq });
+  if (message.seq <= state.lastSeenSeq) return;
+  state.lastSeenSeq = message.seq;
+  state.customerJoined = true;
+  // The code is used: it is no longer shown, a new one can be asked for if the customer leaves.
+  state.customerCode = null;
+  renderCustomerCode();
+  addNote('chat.customer_joined', {}, 'customer-joined');
+}
+
+function onCustomerLeft(message) {
+  if (!isCurrent(message) || state.conversation.ended) return;
+  connection.send({ type: 'ack', conversation: message.conversation, seq: message.seq });
+  if (message.seq <= state.lastSeenSeq) return;
+  state.lastSeenSeq = message.seq;
+  state.customerJoined = false;
+  addNote('chat.customer_left', {}, 'customer-left');
+}
+
 function sendMessage(event) {
   event.preventDefault();
   if (!state.conversation || state.conversation.ended) return;
@@ -562,10 +643,11 @@ function resendHeldMessages() {
 function onMessage(message) {
   if (!isCurrent(message)) return;
   connection.send({ type: 'ack', conversation: message.conversation, seq: message.seq });
-  if (message.from === 'client') return; // our own, shown when sent
+  if (chat.isOwn(message)) return; // our own, shown when sent
   if (message.seq <= state.lastSeenSeq) return;
   state.lastSeenSeq = message.seq;
-  chat.showOther(message);
+  // `from` `client` and not ours: the customer writing from a kiosk.
+  chat.showOther(message, message.from === 'client' ? { authorKey: 'chat.customer' } : {});
 }
 
 function endConversation() {
@@ -584,6 +666,7 @@ function finishConversation(reason) {
   elements.messageForm.hidden = true;
   elements.endButton.hidden = true;
   elements.endedPanel.hidden = false;
+  elements.kioskPanel.hidden = true;
   if (hadFocus) elements.newRequestButton.focus();
 }
 
@@ -596,6 +679,7 @@ function onConversationEnded(message) {
 // The next customer must not read the previous one's chat.
 function forgetConversation() {
   state.conversation = null;
+  resetCustomerCode();
   chat.clear();
   elements.supporterInfo.replaceChildren();
   elements.supporterNotice.hidden = true;
@@ -614,6 +698,7 @@ function newRequest() {
 }
 
 function onError(message) {
+  if (message.ref && message.ref === state.customerCode?.id) elements.customerCodeButton.disabled = false;
   if (message.code === 'advisor_unavailable' && chat.holdRefused(message.ref)) return;
   if (message.ref && message.ref === state.cancelId) {
     state.cancelId = null;
@@ -659,6 +744,7 @@ function bindEvents() {
   elements.messageForm.addEventListener('submit', sendMessage);
   sendOnEnter(elements.messageInput, elements.messageForm);
   elements.endButton.addEventListener('click', endConversation);
+  elements.customerCodeButton.addEventListener('click', askCustomerCode);
   elements.newRequestButton.addEventListener('click', newRequest);
 
   connection
@@ -670,6 +756,9 @@ function bindEvents() {
     .on('advisor_connection', onAdvisorConnection)
     .on('advisor_joined', onAdvisorJoined)
     .on('advisor_left', onAdvisorLeft)
+    .on('customer_code', onCustomerCode)
+    .on('customer_joined', onCustomerJoined)
+    .on('customer_left', onCustomerLeft)
     .on('message', onMessage)
     .on('accepted', (message) => chat.onAccepted(message))
     .on('conversation_ended', onConversationEnded)

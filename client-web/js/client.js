@@ -82,6 +82,13 @@ const elements = {
   endButton: byId('end-button'),
   endedPanel: byId('ended-panel'),
   startAgainButton: byId('start-again-button'),
+  joinSection: byId('join-section'),
+  joinOpenButton: byId('join-open-button'),
+  joinForm: byId('join-form'),
+  codeInput: byId('code-input'),
+  codeError: byId('code-error'),
+  joinButton: byId('join-button'),
+  joinCancelButton: byId('join-cancel-button'),
 };
 
 const state = {
@@ -102,6 +109,8 @@ const state = {
   //   waitingForAdvisor: handed to a language's queue, with its position (PROTOCOL.md) }
   conversation: null,
   lastSeenSeq: 0,
+  joinId: null, // id of a `join` sent and not yet answered
+  codeErrorKey: null, // the sentence under the code field, redrawn on a language change
 };
 
 const connection = new Connection('/ws/client');
@@ -147,6 +156,7 @@ async function useInterfaceLanguage(tag) {
   renderQueued();
   renderAlternatives();
   renderLead();
+  renderCodeError();
 }
 
 // ---- Choosing a language and a home municipality ----
@@ -182,6 +192,7 @@ async function chooseLanguage(language) {
   markChosenLanguage(elements.languageList, elements.alsoSpeaksList, language.tag);
   clearError();
   await useInterfaceLanguage(language.tag);
+  elements.joinSection.hidden = false;
   // The rest of the form is now in the person's language; take them there (on a phone it
   // is below a long list of languages).
   elements.homeSelect.focus();
@@ -220,6 +231,79 @@ function requestAdvisor({ language, home, also_speaks: alsoSpeaks }) {
   resetQueueView(elements, state.catalogue, language, autonymNode);
   elements.stopWaitingButton.disabled = false;
   return true;
+}
+
+// ---- Joining a service desk's chat with the clerk's code (PROTOCOL.md, `join`) ----
+
+// The code as typed: spaces and dashes (the desk shows it in two groups) left out, capitals
+// or not. Null when it cannot be a code.
+function normaliseCode(typed) {
+  const code = typed.trim().replace(/[\s-]+/g, '').toUpperCase();
+  return /^[A-Z0-9]{8}$/.test(code) ? code : null;
+}
+
+function showCodeError(key) {
+  state.codeErrorKey = key;
+  renderCodeError();
+  elements.codeInput.setAttribute('aria-invalid', key ? 'true' : 'false');
+}
+
+function renderCodeError() {
+  if (state.codeErrorKey) state.catalogue.fill(elements.codeError, state.codeErrorKey);
+  else elements.codeError.textContent = '';
+}
+
+function openJoinForm() {
+  const open = elements.joinForm.hidden;
+  elements.joinForm.hidden = !open;
+  elements.joinOpenButton.setAttribute('aria-expanded', String(open));
+  if (open) elements.codeInput.focus();
+}
+
+function closeJoinForm() {
+  elements.joinForm.hidden = true;
+  elements.joinOpenButton.setAttribute('aria-expanded', 'false');
+  elements.codeInput.value = '';
+  elements.joinButton.disabled = false;
+  state.joinId = null;
+  showCodeError(null);
+}
+
+function sendJoin(event) {
+  event.preventDefault();
+  clearError();
+  if (state.joinId) return;
+  const code = normaliseCode(elements.codeInput.value);
+  if (!code) {
+    showCodeError('join.code_invalid');
+    elements.codeInput.focus();
+    return;
+  }
+  const id = connection.nextId('j');
+  if (!connection.send({ type: 'join', id, code })) {
+    showError('connection.lost');
+    return;
+  }
+  showCodeError(null);
+  state.joinId = id;
+  elements.joinButton.disabled = true;
+}
+
+// A wrong, used or expired code: say so next to the field and let the person try again.
+function joinRefused(message) {
+  state.joinId = null;
+  elements.joinButton.disabled = false;
+  showCodeError(message.code === 'unknown_code' ? 'error.unknown_code' :
+    errorMessageKeys[message.code] ?? 'error.generic');
+  elements.codeInput.focus();
+  elements.codeInput.select();
+}
+
+// `customer_joined` and `customer_left` tell the others about this page; nothing to show here.
+function onCustomerEvent(message) {
+  if (!isCurrentConversation(message)) return;
+  connection.send({ type: 'ack', conversation: message.conversation, seq: message.seq });
+  if (message.seq > state.lastSeenSeq) state.lastSeenSeq = message.seq;
 }
 
 // ---- Waiting ----
@@ -362,8 +446,10 @@ function onConversationStarted(message) {
     newLead(message.advisor, 'chat.advisor_took_over');
     return;
   }
+  const joined = message.request === undefined && state.joinId !== null;
   state.conversation = {
     id: message.conversation,
+    joined, // with a service desk's code: the clerk is in the conversation too
     ended: false,
     advisorReconnecting: false,
     lead: message.advisor ?? {},
@@ -374,6 +460,7 @@ function onConversationStarted(message) {
   state.alternatives = null;
   state.lastSeenSeq = 0;
   chat.clear();
+  closeJoinForm();
   elements.requeuedNotice.hidden = true;
   elements.advisorConnectionNotice.hidden = true;
   elements.chatLog.lang = state.chosenLanguage?.tag ?? message.language;
@@ -526,10 +613,11 @@ function onMessage(message) {
   if (!isCurrentConversation(message)) return;
   // Acknowledge everything received, even a repeat, so the server can stop resending it.
   connection.send({ type: 'ack', conversation: message.conversation, seq: message.seq });
-  if (message.from === 'client') return; // our own message, already shown when sent
+  if (chat.isOwn(message)) return; // our own message, already shown when sent
   if (message.seq <= state.lastSeenSeq) return;
   state.lastSeenSeq = message.seq;
-  chat.showOther(message);
+  // `from` `client` and not ours: the clerk of the service desk the person joined from.
+  chat.showOther(message, message.from === 'client' ? { authorKey: 'chat.service_desk' } : {});
 }
 
 function endConversation() {
@@ -578,6 +666,7 @@ function startAgain() {
   elements.alsoSpeaks.open = false;
   state.requestId = null;
   state.request = null;
+  closeJoinForm();
   elements.requeuedNotice.hidden = true;
   elements.messageInput.value = '';
   clearError();
@@ -601,12 +690,17 @@ function onWelcome(message) {
   }
   renderLanguages();
   renderMunicipalities();
+  elements.joinSection.hidden = state.chosenLanguage === null;
   // The direction of the interface language may only now be known from the server.
   setDocumentLanguage(state.catalogue.tag, directionFor(state.catalogue.tag));
   showScreen('choose');
 }
 
 function onError(message) {
+  if (message.ref && message.ref === state.joinId) {
+    joinRefused(message);
+    return;
+  }
   // The advisor is reconnecting (the notice may still be on its way): keep the message.
   if (message.code === 'advisor_unavailable' && chat.holdRefused(message.ref)) {
     // Waiting for the next advisor (a transfer to a queue) is said in the header already.
@@ -658,6 +752,8 @@ function onClose({ code, onPurpose }) {
   }
   if (state.conversation) return; // already ended; "Start again" reconnects
   state.requestId = null;
+  state.joinId = null;
+  elements.joinButton.disabled = false;
   state.catalogue.fill(elements.disconnectedText, key);
   showScreen('disconnected');
 }
@@ -672,6 +768,12 @@ function bindEvents() {
   sendOnEnter(elements.messageInput, elements.messageForm);
   elements.endButton.addEventListener('click', endConversation);
   elements.startAgainButton.addEventListener('click', startAgain);
+  elements.joinOpenButton.addEventListener('click', openJoinForm);
+  elements.joinCancelButton.addEventListener('click', () => {
+    closeJoinForm();
+    elements.joinOpenButton.focus();
+  });
+  elements.joinForm.addEventListener('submit', sendJoin);
   elements.reconnectButton.addEventListener('click', () => {
     clearError();
     showScreen('connecting');
@@ -687,6 +789,8 @@ function bindEvents() {
     .on('advisor_connection', onAdvisorConnection)
     .on('advisor_joined', onAdvisorJoined)
     .on('advisor_left', onAdvisorLeft)
+    .on('customer_joined', onCustomerEvent)
+    .on('customer_left', onCustomerEvent)
     .on('message', onMessage)
     .on('accepted', (message) => chat.onAccepted(message))
     .on('conversation_ended', onConversationEnded)

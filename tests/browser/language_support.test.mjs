@@ -3,7 +3,8 @@
 // speaks Somali is offered it as language support for that organisation, accepts, and the three
 // write; the live view of the advisor's point lists the conversation (metadata only), a
 // supervisor of another point does not see it, a national supervisor does. An advisor's
-// account is refused on the clerk page (HTTP 403 on /ws/clerk) with a clear message.
+// account is refused on the clerk page (HTTP 403 on /ws/clerk) with a clear message. The
+// clerk's customer joins from a phone-sized kiosk page with the clerk's one-time code.
 //
 // Environment: NEUVO_SERVER (server binary), NEUVO_SOURCE_DIR (repository root). Without them
 // the paths are found relative to this file. Screenshots go to <repo>/test-artifacts/.
@@ -15,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   acceptOffer, advisorText as readAdvisorText, assertNoProblems, byTestId, catalogueSentence,
-  closeBrowser, eventually, expectAttribute, expectText, fetchInsecure, launchBrowser, openDesk,
+  clientText as readClientText, closeBrowser, eventually, expectAttribute, expectText, fetchInsecure, launchBrowser, openDesk,
   openPage, screenshot, server, signIn, startServer, stopServer, waitForOffer, webRoot,
   withFailureEvidence,
 } from './harness.mjs';
@@ -30,9 +31,15 @@ const NINA = { login: 'nina', password: 'correct horse 5' }; // national supervi
 const advisorText = readAdvisorText('en');
 const clerkText = JSON.parse(readFileSync(join(webRoot, 'i18n', 'clerk', 'en.json'), 'utf8'));
 
+const somaliText = readClientText('so');
+
 const FROM_DESK = 'Asiakas kysyy asumistuesta. (kela-4410)';
 const FROM_SUPPORTER = 'Waan fahmay, su’aashaada ayaan u turjumayaa. (tuki-4411)';
 
+const FROM_KIOSK = 'Waxaan rabaa inaan wax ka weydiiyo kaalmada guriga. (kiosk-5520)';
+const TO_KIOSK = 'Haa, waan kaa caawin karaa. (tuki-5521)';
+
+const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const desktop = { viewport: { width: 1280, height: 1000 } };
 const pages = {};
 let conversation = null;
@@ -236,5 +243,116 @@ test('an advisor\'s account is refused on the clerk page with a clear message',
       // Chromium logs the refused handshake itself; nothing else may go wrong.
       assert.deepEqual(record.problems.filter((problem) =>
         !/WebSocket connection to .*\/ws\/clerk.* failed/.test(problem)), []);
+    });
+  });
+
+test('the customer joins the clerk\'s chat from a kiosk with a one-time code',
+  { timeout: 200_000 }, async () => {
+    const { clerk, hodan } = pages;
+    const kiosk = await openPage('language-support-kiosk', phone);
+    pages.kiosk = kiosk;
+    await withFailureEvidence([clerk, hodan, kiosk], async () => {
+      // Somali support for the customer at the desk, as before (Hodan's desk is open already
+      // when the first test ran).
+      if (!(await byTestId(hodan.page, 'desk-screen').isVisible())) await openDesk(hodan, HODAN);
+      await openClerkPage(clerk, KAISA);
+      await byTestId(clerk.page, 'request-screen').waitFor();
+      await byTestId(clerk.page, 'language-so').click();
+      await byTestId(clerk.page, 'request-button').click();
+      const id = await acceptOffer(hodan);
+      const panel = hodan.page.locator(
+        `[data-testid="conversation-panel"][data-conversation="${id}"]`);
+      // The desk may still show the first test's ended conversation: open this one.
+      await hodan.page.locator(`[data-testid="conversation-item"][data-conversation="${id}"]`).click();
+      await panel.waitFor();
+      await byTestId(clerk.page, 'chat-screen').waitFor();
+
+      // The clerk asks for a code: shown large, with its expiry; a new one can be asked for.
+      const codeButton = byTestId(clerk.page, 'customer-code-button');
+      await expectText(codeButton, clerkText['kiosk.button']);
+      await codeButton.click();
+      const shownCode = byTestId(clerk.page, 'customer-code');
+      const first = await eventually('the code is shown',
+        () => shownCode.getAttribute('data-code'), (value) => /^[A-Z0-9]{8}$/.test(value ?? ''));
+      await expectText(byTestId(clerk.page, 'customer-code-expiry'),
+        catalogueSentence(clerkText['kiosk.expires']));
+      await expectText(codeButton, clerkText['kiosk.new_code']);
+      await codeButton.click();
+      await eventually('a new code replaces the first',
+        () => shownCode.getAttribute('data-code'), (value) => /^[A-Z0-9]{8}$/.test(value ?? '') && value !== first);
+      const code = await shownCode.getAttribute('data-code');
+      const answer = clerk.framesReceived.filter((frame) => frame.type === 'customer_code').at(-1);
+      assert.equal(answer.code, code);
+      assert.equal(answer.conversation, id);
+      const fontSize = await shownCode.evaluate((element) => parseFloat(getComputedStyle(element).fontSize));
+      assert.ok(fontSize >= 32, `the code is shown large (${fontSize}px)`);
+      await screenshot(clerk.page, 'kiosk-clerk-code');
+
+      // The kiosk: Somali first, then the code action in Somali.
+      await kiosk.page.goto(`${server.origin}/`);
+      await byTestId(kiosk.page, 'language-so').click();
+      const openJoin = byTestId(kiosk.page, 'join-open-button');
+      await expectText(openJoin, somaliText['join.open']);
+      await openJoin.click();
+      // Not a code at all: said at once, nothing sent.
+      await byTestId(kiosk.page, 'code-input').fill('abc');
+      await byTestId(kiosk.page, 'join-button').click();
+      await expectText(byTestId(kiosk.page, 'code-error'), somaliText['join.code_invalid']);
+      assert.equal(kiosk.framesSent.filter((frame) => frame.type === 'join').length, 0);
+      // A wrong code: the server's unknown_code, in Somali; the person can try again.
+      const wrong = code === 'ZZZZ9999' ? 'YYYY8888' : 'ZZZZ9999';
+      await byTestId(kiosk.page, 'code-input').fill(wrong.toLowerCase());
+      await byTestId(kiosk.page, 'join-button').click();
+      await expectText(byTestId(kiosk.page, 'code-error'), somaliText['error.unknown_code']);
+      assert.equal(kiosk.framesSent.find((frame) => frame.type === 'join').code, wrong);
+      assert.ok(kiosk.framesReceived.some((frame) => frame.type === 'error' && frame.code === 'unknown_code'));
+      await screenshot(kiosk.page, 'kiosk-client-wrong-code');
+
+      // The right code, typed in lower case with stray spaces.
+      await byTestId(kiosk.page, 'code-input').fill(`  ${code.toLowerCase()} `);
+      await byTestId(kiosk.page, 'join-button').click();
+      await byTestId(kiosk.page, 'chat-screen').waitFor();
+      assert.equal(kiosk.framesSent.filter((frame) => frame.type === 'join').at(-1).code, code);
+      await expectText(byTestId(kiosk.page, 'advisor-info'), /Hodan/);
+      assert.equal(await kiosk.page.locator('html').getAttribute('lang'), 'so');
+
+      // The advisor and the clerk see that the customer joined; the customer is not told itself.
+      await expectText(byTestId(panel, 'customer-joined'), advisorText['chat.customer_joined']);
+      await expectText(byTestId(clerk.page, 'customer-joined'), clerkText['chat.customer_joined']);
+      assert.equal(await byTestId(clerk.page, 'customer-code-box').isVisible(), false,
+        'a used code is no longer shown');
+
+      // The customer writes: the advisor and the clerk read it.
+      await byTestId(kiosk.page, 'message-input').fill(FROM_KIOSK);
+      await byTestId(kiosk.page, 'send-button').click();
+      const sent = kiosk.page.locator('[data-testid="message"][data-from="self"]').last();
+      await expectAttribute(byTestId(sent, 'delivery-state'), 'data-state', 'delivered');
+      await expectText(panel.locator('[data-testid="message-text"]').last(), FROM_KIOSK);
+      const atDesk = clerk.page.locator('[data-testid="message"][data-from="other"]').last();
+      await expectText(byTestId(atDesk, 'message-text'), FROM_KIOSK);
+      await expectText(atDesk.locator('.message-author'), clerkText['chat.customer']);
+
+      // The advisor answers: the customer and the clerk read it.
+      await byTestId(panel, 'message-input').fill(TO_KIOSK);
+      await byTestId(panel, 'send-button').click();
+      const onKiosk = kiosk.page.locator('[data-testid="message"][data-from="other"]').last();
+      await expectText(byTestId(onKiosk, 'message-text'), TO_KIOSK);
+      await expectText(onKiosk.locator('.message-author'), 'Hodan');
+      await expectText(byTestId(clerk.page.locator('[data-testid="message"][data-from="other"]').last(),
+        'message-text'), TO_KIOSK);
+      assert.equal(await byTestId(kiosk.page, 'customer-joined').count(), 0);
+      await screenshot(kiosk.page, 'kiosk-client-chat');
+      await screenshot(clerk.page, 'kiosk-clerk-chat');
+      await screenshot(hodan.page, 'kiosk-advisor-chat');
+
+      // The kiosk page closes: the others are told, the chat goes on at the desk.
+      await kiosk.context.close();
+      await expectText(byTestId(clerk.page, 'customer-left'), clerkText['chat.customer_left']);
+      await expectText(byTestId(panel, 'customer-left'), advisorText['chat.customer_left']);
+      assert.equal(await byTestId(clerk.page, 'message-form').isVisible(), true);
+      for (const record of [clerk, hodan, kiosk]) assertNoProblems(record);
+
+      await byTestId(clerk.page, 'end-button').click();
+      await expectText(panel.locator('[data-testid="ended-text"]'), advisorText['ended.client']);
     });
   });
