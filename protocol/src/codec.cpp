@@ -236,6 +236,24 @@ json encode_fields(const core::AdvisorLeft& m) {
             {"advisor", badge_fields(m.advisor)}};
 }
 
+json encode_fields(const core::CustomerCode& m) {
+    json message = {{"type", "customer_code"},
+                    {"conversation", m.conversation},
+                    {"code", m.code},
+                    {"expires_at", format_timestamp(m.expires_at)}};
+    if (!m.ref.empty())
+        message["ref"] = m.ref;
+    return message;
+}
+
+json encode_fields(const core::CustomerJoined& m) {
+    return {{"type", "customer_joined"}, {"conversation", m.conversation}, {"seq", m.seq}};
+}
+
+json encode_fields(const core::CustomerLeft& m) {
+    return {{"type", "customer_left"}, {"conversation", m.conversation}, {"seq", m.seq}};
+}
+
 json encode_fields(const core::ConversationLeft& m) {
     return {{"type", "conversation_left"}, {"conversation", m.conversation}, {"reason", m.reason}};
 }
@@ -337,6 +355,12 @@ Inbound to_inbound(const json& message) {
             transfer.colleague = colleague_id(message);
         return transfer;
     }
+    if (type == "customer_code")
+        return AskCustomerCode{message.at("id").get<std::string>(),
+                               message.at("conversation").get<std::string>()};
+    if (type == "join")
+        return JoinWithCode{message.at("id").get<std::string>(),
+                            message.at("code").get<std::string>()};
     if (type == "leave")
         return LeaveConversation{message.at("id").get<std::string>(),
                                  message.at("conversation").get<std::string>()};

@@ -144,6 +144,12 @@ inline std::string outbound_text(const Outbound& message) {
             } else if constexpr (std::is_same_v<T, AdvisorLeft>) {
                 return "left " + m.conversation + " seq=" + std::to_string(m.seq) + " " +
                        m.advisor.name + " reason=" + m.reason;
+            } else if constexpr (std::is_same_v<T, CustomerCode>) {
+                return "customer code " + m.code + " for " + m.conversation + " ref=" + m.ref;
+            } else if constexpr (std::is_same_v<T, CustomerJoined>) {
+                return "joined customer " + m.conversation + " seq=" + std::to_string(m.seq);
+            } else if constexpr (std::is_same_v<T, CustomerLeft>) {
+                return "left customer " + m.conversation + " seq=" + std::to_string(m.seq);
             } else if constexpr (std::is_same_v<T, ConversationLeft>) {
                 return "you left " + m.conversation + " reason=" + m.reason;
             } else {

@@ -175,6 +175,25 @@ std::vector<Row> websocket_rows() {
              return json{{"type", "consult_close"}, {"id", "qc-9"}, {"consult", scene.consult}};
          },
          for_advisors_only("error:not_in_consult", "consult_closed")},
+        // Codes for a kiosk customer belong to a clerk's language-support conversation only.
+        {"customer_code",
+         in_conversation("customer_code"),
+         {{Sender::anonymous, "error:not_in_conversation"},
+          {Sender::other_client, "error:not_in_conversation"},
+          {Sender::own_client, "error:not_allowed"},
+          {Sender::other_advisor, "error:not_allowed"},
+          {Sender::supervisor, "error:not_allowed"},
+          {Sender::lead, "error:not_allowed"}}},
+        {"join",
+         [](const Scene&, bool) {
+             return json{{"type", "join"}, {"id", "j-9"}, {"code", "NOSUCH22"}};
+         },
+         {{Sender::anonymous, "error:unknown_code"},
+          {Sender::other_client, "error:already_requested"},
+          {Sender::own_client, "error:already_requested"},
+          {Sender::other_advisor, "error:not_allowed"},
+          {Sender::supervisor, "error:not_allowed"},
+          {Sender::lead, "error:not_allowed"}}},
     };
 }
 
@@ -253,7 +272,7 @@ TEST_CASE("every message to the server, from every kind of sender",
             ++tried;
         }
     }
-    CHECK(tried == 88);
+    CHECK(tried == 100);
 
     // None of the refused messages reached the other conversation or its people.
     for (auto* peer : {other.get(), leila.get(), carl.get(), sanna.get()})

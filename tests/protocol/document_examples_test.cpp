@@ -215,6 +215,16 @@ void check_decoded_fields(const json& example, const protocol::Inbound& decoded)
         }
         CHECK(transfer->language == example.value("language", std::string()));
         CHECK(transfer->note == example.value("note", std::string()));
+    } else if (type == "customer_code") {
+        const auto* ask = std::get_if<protocol::AskCustomerCode>(&decoded);
+        REQUIRE(ask != nullptr);
+        CHECK(ask->id == example.at("id").get<std::string>());
+        CHECK(ask->conversation == example.at("conversation").get<std::string>());
+    } else if (type == "join") {
+        const auto* join = std::get_if<protocol::JoinWithCode>(&decoded);
+        REQUIRE(join != nullptr);
+        CHECK(join->id == example.at("id").get<std::string>());
+        CHECK(join->code == example.at("code").get<std::string>());
     } else if (type == "leave") {
         const auto* leave = std::get_if<protocol::LeaveConversation>(&decoded);
         REQUIRE(leave != nullptr);
@@ -403,7 +413,7 @@ TEST_CASE("PROTOCOL.md shows an example of every message type of the schema",
         {"json to-server",
          {"request", "cancel", "message", "ack", "end", "presence", "accept", "decline",
           "directory", "consult_open", "consult_message", "consult_close", "invite", "transfer",
-          "leave"}},
+          "leave", "customer_code", "join"}},
         {"json to-peer",
          {"welcome",
           "queued",
@@ -425,7 +435,10 @@ TEST_CASE("PROTOCOL.md shows an example of every message type of the schema",
           "handover",
           "advisor_joined",
           "advisor_left",
-          "conversation_left"}},
+          "conversation_left",
+          "customer_code",
+          "customer_joined",
+          "customer_left"}},
     };
     for (const auto& [info, expected_types] : documented_types) {
         std::set<std::string> shown;
@@ -479,6 +492,7 @@ TEST_CASE("every error code the server sends is listed in the error-code table",
         "not_lead",
         "only_advisor",
         "not_in_consult",
+        "unknown_code",
     };
     auto table = error_table_codes(read_document());
     REQUIRE_FALSE(table.empty());

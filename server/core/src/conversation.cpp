@@ -26,6 +26,11 @@ std::vector<SessionId> Conversation::sessions_except(SessionId except) const {
     if (facts_.client != except) {
         sessions.push_back(facts_.client);
     }
+    for (SessionId companion : companions_) {
+        if (companion != except) {
+            sessions.push_back(companion);
+        }
+    }
     for (const Seat& seat : seats_) {
         if (seat.session != except) {
             sessions.push_back(seat.session);
@@ -62,8 +67,11 @@ void Conversation::move_advisor_to(AdvisorId advisor, SessionId session) {
 }
 
 AdvisorId Conversation::key_of(SessionId participant) const {
-    const Seat* seat = seat_on(participant);
-    return seat == nullptr ? client_key : seat->advisor;
+    if (const Seat* seat = seat_on(participant)) {
+        return seat->advisor;
+    }
+    // A companion's key is below zero, apart from the client's and every advisor's.
+    return is_companion(participant) ? -static_cast<AdvisorId>(participant) : client_key;
 }
 
 std::optional<std::uint64_t> Conversation::seq_of(AdvisorId sender,

@@ -4,6 +4,7 @@
 #include "neuvo/core/messages.hpp"
 #include "neuvo/core/service_network.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -47,9 +48,18 @@ public:
     const Seat* seat_of(AdvisorId advisor) const;
     const Seat* seat_on(SessionId session) const;
     bool has_participant(SessionId session) const {
-        return session == facts_.client || seat_on(session) != nullptr;
+        return session == facts_.client || seat_on(session) != nullptr || is_companion(session);
     }
-    bool is_client(SessionId session) const { return session == facts_.client; }
+    // The client side: the client who asked, and a clerk's customer who joined from a kiosk.
+    bool is_client(SessionId session) const {
+        return session == facts_.client || is_companion(session);
+    }
+    bool is_companion(SessionId session) const {
+        return std::find(companions_.begin(), companions_.end(), session) != companions_.end();
+    }
+    const std::vector<SessionId>& companions() const { return companions_; }
+    void add_companion(SessionId session) { companions_.push_back(session); }
+    void remove_companion(SessionId session) { std::erase(companions_, session); }
     // Every participant's socket but `except`'s, the client first.
     std::vector<SessionId> sessions_except(SessionId except) const;
 
@@ -82,10 +92,12 @@ public:
     std::string transfer_to_point;
     int invited_advisors = 0;
     std::string last_lead_point; // the point that served it, also once its lead is gone
+    std::string customer_code;   // the clerk's code still waiting for the customer, if any
 
 private:
     Facts facts_;
     std::vector<Seat> seats_;
+    std::vector<SessionId> companions_;
     std::uint64_t last_seq_ = 0;
     std::map<AdvisorId, std::map<std::string, std::uint64_t>> messages_;
     std::map<AdvisorId, std::uint64_t> acknowledged_;

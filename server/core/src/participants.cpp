@@ -22,6 +22,11 @@ void Switchboard::State::tell_participants(const Conversation& talk, const Outbo
     if (talk.facts().client != except) {
         effects.push_back(Deliver{talk.facts().client, event});
     }
+    for (SessionId companion : talk.companions()) {
+        if (companion != except) {
+            effects.push_back(Deliver{companion, event});
+        }
+    }
     for (const Conversation::Seat& seat : talk.seats()) {
         if (seat.session != except && advisors.at(seat.advisor).connected()) {
             effects.push_back(Deliver{seat.session, event});

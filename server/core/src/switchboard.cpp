@@ -365,6 +365,13 @@ Effects Switchboard::end_conversation(SessionId session, const std::string& conv
         return error_reply(session, "not_in_conversation", "no such conversation for this session",
                            ref);
     }
+    if (talk->is_companion(session)) {
+        // A customer who joined from a kiosk leaves; the clerk's conversation goes on.
+        Effects effects;
+        const std::uint64_t seq = s.remove_companion(*talk, session, effects);
+        effects.push_back(Deliver{session, ConversationEnded{conversation, seq, "client"}});
+        return effects;
+    }
     const Conversation::Seat* seat = talk->seat_on(session);
     if (seat != nullptr && !seat->lead && talk->lead() != nullptr) {
         return error_reply(session, "not_lead",
@@ -409,6 +416,12 @@ Effects Switchboard::tick() {
     const TimePoint now = s.clock.now();
     while (!s.offer_deadlines.empty() && s.offer_deadlines.begin()->first <= now) {
         s.expire_offer(s.offer_deadlines.begin()->second, effects);
+    }
+    while (!s.code_deadlines.empty() && s.code_deadlines.begin()->first <= now) {
+        const std::string code = s.code_deadlines.begin()->second;
+        s.conversations.at(s.customer_codes.at(code).first).customer_code.clear();
+        s.customer_codes.erase(code);
+        s.code_deadlines.erase(s.code_deadlines.begin());
     }
     while (!s.handover_deadlines.empty() && s.handover_deadlines.begin()->first <= now) {
         s.refuse_handover(s.handover_deadlines.begin()->second, "timeout", effects);
@@ -456,6 +469,9 @@ std::optional<TimePoint> Switchboard::next_deadline() const {
     }
     if (!s.handover_deadlines.empty()) {
         consider(s.handover_deadlines.begin()->first);
+    }
+    if (!s.code_deadlines.empty()) {
+        consider(s.code_deadlines.begin()->first);
     }
     if (!s.long_wait_deadlines.empty()) {
         consider(s.long_wait_deadlines.begin()->first);

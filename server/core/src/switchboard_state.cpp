@@ -152,6 +152,7 @@ void Switchboard::State::close_conversation(std::string id, const std::string& r
     cancel_handover_of(id, effects, gone);
     auto it = conversations.find(id);
     Conversation& talk = it->second;
+    void_customer_code(talk);
     const Conversation::Facts facts = talk.facts();
     ConversationEnded ended{id, talk.take_next_seq(), reason};
     TimePoint now = clock.now();
@@ -167,6 +168,11 @@ void Switchboard::State::close_conversation(std::string id, const std::string& r
             leave_line(facts.client);
         }
         session.conversation.clear();
+    }
+    for (SessionId companion : talk.companions()) {
+        if (auto it = clients.find(companion); it != clients.end()) {
+            it->second.conversation.clear();
+        }
     }
 
     VisitRecord visit;
@@ -216,7 +222,13 @@ void Switchboard::State::drop_client(SessionId client, Effects& effects) {
         give_up_request(client, "client_left_queue", effects);
     }
     if (!session.conversation.empty()) {
-        close_conversation(session.conversation, "client_disconnected", client, effects);
+        Conversation& talk = conversations.at(session.conversation);
+        if (talk.is_companion(client)) {
+            // The clerk's customer goes; the clerk and the advisor carry on.
+            remove_companion(talk, client, effects);
+        } else {
+            close_conversation(session.conversation, "client_disconnected", client, effects);
+        }
     }
     clients.erase(client);
 }

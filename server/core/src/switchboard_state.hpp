@@ -107,6 +107,9 @@ struct Switchboard::State {
     std::set<std::pair<TimePoint, AdvisorId>> grace_deadlines;
     std::set<std::pair<TimePoint, SessionId>> long_wait_deadlines;
     std::set<std::pair<TimePoint, std::string>> handover_deadlines;
+    // Clerks' codes for their customers: code -> (conversation, until when).
+    std::map<std::string, std::pair<std::string, TimePoint>> customer_codes;
+    std::set<std::pair<TimePoint, std::string>> code_deadlines;
     // When a passed-over advisor may be offered a still-waiting client again.
     std::set<std::pair<TimePoint, SessionId>> reoffer_deadlines;
 
@@ -166,6 +169,11 @@ struct Switchboard::State {
                        std::optional<ColleagueRef> from, std::string note);
     // A conversation without a lead and nobody to take it: to the queue of its own language.
     void rehome(Conversation& talk, Effects& effects);
+
+    // ---- A clerk's customer (customers.cpp) ----
+    void void_customer_code(Conversation& talk);
+    // Returns the seq of the CustomerLeft the others were told.
+    std::uint64_t remove_companion(Conversation& talk, SessionId companion, Effects& effects);
 
     // ---- Invitations and transfers to a colleague (colleagues.cpp, handovers.cpp) ----
     std::optional<ErrorReply> check_handover(SessionId session, const std::string& conversation,

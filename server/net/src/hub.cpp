@@ -6,9 +6,12 @@
 
 #include <boost/asio/post.hpp>
 
+#include <openssl/rand.h>
+
 #include <algorithm>
 
 #include <random>
+#include <stdexcept>
 
 namespace neuvo::net {
 namespace {
@@ -23,6 +26,19 @@ std::string random_prefix() {
     for (int i = 0; i < 6; ++i)
         prefix += alphabet[device() % (sizeof alphabet - 1)];
     return prefix + "-";
+}
+
+// A code a customer types on a kiosk: 8 characters of an alphabet without look-alikes (no 0/O,
+// 1/I/L), 40 bits from OpenSSL's generator, so that guessing one in its few minutes is hopeless.
+std::string customer_code() {
+    static const char alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    unsigned char bytes[8];
+    if (RAND_bytes(bytes, sizeof bytes) != 1)
+        throw std::runtime_error("no random bytes for a customer code");
+    std::string code;
+    for (unsigned char byte : bytes)
+        code += alphabet[byte % (sizeof alphabet - 1)];
+    return code;
 }
 
 } // namespace
@@ -117,6 +133,10 @@ void Hub::receive(core::SessionId id, protocol::Inbound message) {
                                                                       *m.colleague, m.note, m.id)
                                        : board_.transfer_to_queue(id, m.conversation, m.language,
                                                                   m.note, m.id);
+                else if constexpr (std::is_same_v<T, protocol::AskCustomerCode>)
+                    return board_.issue_customer_code(id, m.conversation, customer_code(), m.id);
+                else if constexpr (std::is_same_v<T, protocol::JoinWithCode>)
+                    return board_.join_with_code(id, m.code, m.id);
                 else
                     return board_.leave(id, m.conversation, m.id);
             },

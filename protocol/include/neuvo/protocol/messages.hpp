@@ -102,10 +102,22 @@ struct LeaveConversation {
     std::string conversation;
 };
 
-using Inbound =
-    std::variant<RequestAdvisor, SendText, Acknowledge, EndConversation, SetPresence, CancelRequest,
-                 AnswerOffer, ListColleagues, OpenConsult, SendConsultText, CloseConsult,
-                 InviteColleague, TransferConversation, LeaveConversation>;
+// ---- A clerk's customer joining from a kiosk ----
+
+struct AskCustomerCode {
+    std::string id;
+    std::string conversation;
+};
+
+struct JoinWithCode {
+    std::string id;
+    std::string code;
+};
+
+using Inbound = std::variant<RequestAdvisor, SendText, Acknowledge, EndConversation, SetPresence,
+                             CancelRequest, AnswerOffer, ListColleagues, OpenConsult,
+                             SendConsultText, CloseConsult, InviteColleague, TransferConversation,
+                             LeaveConversation, AskCustomerCode, JoinWithCode>;
 
 // A frame that could not be turned into an Inbound; `code` is one of PROTOCOL.md's error codes.
 struct DecodeError {

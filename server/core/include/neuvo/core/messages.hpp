@@ -220,6 +220,25 @@ struct AdvisorLeft {
     AdvisorBadge advisor;
 };
 
+// A clerk's one-time code for their customer to join from a kiosk.
+struct CustomerCode {
+    std::string ref;
+    std::string conversation;
+    std::string code;
+    TimePoint expires_at;
+};
+
+// The clerk's customer joined from a kiosk, or left; numbered, to every participant.
+struct CustomerJoined {
+    std::string conversation;
+    std::uint64_t seq = 0;
+};
+
+struct CustomerLeft {
+    std::string conversation;
+    std::uint64_t seq = 0;
+};
+
 // To the advisor who is no longer in the conversation: "left" or "transferred".
 struct ConversationLeft {
     std::string conversation;
@@ -250,7 +269,8 @@ using Outbound =
     std::variant<Queued, ConversationStarted, ChatMessage, MessageAccepted, ConversationEnded,
                  PresenceState, ErrorReply, Offer, OfferWithdrawn, Alternatives, RequestClosed,
                  AdvisorConnection, Directory, ConsultOpened, ConsultMessage, ConsultClosed,
-                 Handover, AdvisorJoined, AdvisorLeft, ConversationLeft>;
+                 Handover, AdvisorJoined, AdvisorLeft, ConversationLeft, CustomerCode,
+                 CustomerJoined, CustomerLeft>;
 
 // ---- The visit register: metadata of one contact, never content ----
 

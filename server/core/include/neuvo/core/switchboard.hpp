@@ -38,6 +38,8 @@ struct Policy {
     // A colleague answers an invitation or a transfer within this; then it returns to its sender.
     std::chrono::seconds handover_timeout{60};
     std::size_t max_note_bytes = 500; // the note of an invitation or a transfer
+    // A clerk's code for the customer to join from a kiosk is good once, for this long.
+    std::chrono::seconds customer_code_lifetime{600};
 };
 
 // Who stands behind a client session: an anonymous person ("chat" or "kiosk"), or a
@@ -173,6 +175,14 @@ public:
                               const std::string& ref);
     // An advisor steps out while another advisor stays in the conversation.
     Effects leave(SessionId session, const std::string& conversation, const std::string& ref);
+
+    // ---- A clerk's customer joining from a kiosk (customers.cpp) ----
+    // `code` comes from the shell's secure random source (the core has none); it replaces the
+    // conversation's previous code. Only the clerk of a language-support conversation asks.
+    Effects issue_customer_code(SessionId session, const std::string& conversation,
+                                const std::string& code, const std::string& ref);
+    // An anonymous client joins the conversation the code was made for (any letter case).
+    Effects join_with_code(SessionId session, const std::string& code, const std::string& ref);
 
     // Time passes: expires offers, ends grace periods, shows alternatives to long waiters and
     // refreshes estimates. The shell calls it when next_deadline() is reached (and may call it
