@@ -370,6 +370,14 @@ TEST_CASE("every HTTP endpoint, from every role", "[integration][authorization]"
           {Role::statistician, 403},
           {Role::admin, 403}}},
         {"WS",
+         "/ws/clerk",
+         {{Role::none, 401},
+          {Role::advisor, 403},
+          {Role::supervisor, 403},
+          {Role::clerk, 101},
+          {Role::statistician, 403},
+          {Role::admin, 403}}},
+        {"WS",
          "/ws/client",
          {{Role::none, 101},
           {Role::advisor, 101},
@@ -460,7 +468,7 @@ TEST_CASE("every HTTP endpoint, from every role", "[integration][authorization]"
             ++tried;
         }
     }
-    CHECK(tried == 85);
+    CHECK(tried == 91);
 
     // After signing out, no session opens anything.
     for (const auto& [role, login] : roles) {
