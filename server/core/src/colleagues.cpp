@@ -2,6 +2,7 @@
 // stepping out of a conversation. Each is an event like any other: checked, then effects out.
 #include "neuvo/core/switchboard.hpp"
 
+#include "error_reply.hpp"
 #include "switchboard_state.hpp"
 
 #include <algorithm>
@@ -9,13 +10,7 @@
 
 namespace neuvo::core {
 
-namespace {
-
-Effects error_reply(SessionId to, std::string code, std::string reason, std::string ref) {
-    return Effects{Deliver{to, ErrorReply{std::move(code), std::move(reason), std::move(ref)}}};
-}
-
-} // namespace
+namespace {} // namespace
 
 Effects Switchboard::directory(SessionId session, const std::string& ref,
                                const std::string& language, const std::string& point) {

@@ -3,6 +3,7 @@
 // then on hears and speaks for the client side of the conversation.
 #include "neuvo/core/switchboard.hpp"
 
+#include "error_reply.hpp"
 #include "switchboard_state.hpp"
 
 #include <cctype>
@@ -10,10 +11,6 @@
 namespace neuvo::core {
 
 namespace {
-
-Effects error_reply(SessionId to, std::string code, std::string reason, std::string ref) {
-    return Effects{Deliver{to, ErrorReply{std::move(code), std::move(reason), std::move(ref)}}};
-}
 
 std::string upper_case(std::string text) {
     for (char& c : text) {

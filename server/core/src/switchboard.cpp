@@ -1,5 +1,6 @@
 #include "neuvo/core/switchboard.hpp"
 
+#include "error_reply.hpp"
 #include "home_municipality.hpp"
 #include "switchboard_state.hpp"
 #include "weekly_schedule.hpp"
@@ -10,10 +11,6 @@
 namespace neuvo::core {
 
 namespace {
-
-Effects error_reply(SessionId to, std::string code, std::string reason, std::string ref) {
-    return Effects{Deliver{to, ErrorReply{std::move(code), std::move(reason), std::move(ref)}}};
-}
 
 // The also-spoken languages worth reporting: known to the network, not the one asked for, once.
 std::vector<std::string> known_other_languages(const ServiceNetwork& network,
