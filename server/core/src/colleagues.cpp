@@ -10,8 +10,6 @@
 
 namespace neuvo::core {
 
-namespace {} // namespace
-
 Effects Switchboard::directory(SessionId session, const std::string& ref,
                                const std::string& language, const std::string& point) {
     State& s = *state_;
