@@ -11,7 +11,7 @@ namespace {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only: a step that has
 // shipped is never edited, since databases in the field already ran it.
-constexpr std::array<std::string_view, 4> migrations = {
+constexpr std::array<std::string_view, 5> migrations = {
     // 1: accounts, sign-in sessions and the visit register.
     R"sql(
 CREATE TABLE advisors (
@@ -121,6 +121,61 @@ ALTER TABLE advisors ADD COLUMN organisation TEXT
     CHECK (organisation IS NULL OR length(organisation) BETWEEN 1 AND 320);
 ALTER TABLE advisors ADD COLUMN national INTEGER NOT NULL DEFAULT 0
     CONSTRAINT advisor_national_flag CHECK (national IN (0, 1));
+)sql",
+    // 5: the advisor's wrap-up and the client's rating. Single answers are columns; topics and
+    // referrals, several per contact, are rows of their own tables. Codes only, "unknown" by
+    // default: the rows written before this migration simply did not record them.
+    R"sql(
+ALTER TABLE visits ADD COLUMN wrapup TEXT NOT NULL DEFAULT 'none'
+    CONSTRAINT visit_wrapup_known CHECK (wrapup IN ('saved', 'missing', 'none'));
+ALTER TABLE visits ADD COLUMN age_group TEXT NOT NULL DEFAULT 'unknown'
+    CONSTRAINT visit_age_group_is_code
+    CHECK (age_group NOT GLOB '*[^a-z0-9-]*' AND length(age_group) BETWEEN 1 AND 32);
+ALTER TABLE visits ADD COLUMN gender TEXT NOT NULL DEFAULT 'unknown'
+    CONSTRAINT visit_gender_is_code
+    CHECK (gender NOT GLOB '*[^a-z0-9-]*' AND length(gender) BETWEEN 1 AND 32);
+ALTER TABLE visits ADD COLUMN residence TEXT NOT NULL DEFAULT 'unknown'
+    CONSTRAINT visit_residence_is_code
+    CHECK (residence NOT GLOB '*[^a-z0-9-]*' AND length(residence) BETWEEN 1 AND 32);
+ALTER TABLE visits ADD COLUMN immigration_reason TEXT NOT NULL DEFAULT 'unknown'
+    CONSTRAINT visit_immigration_reason_is_code
+    CHECK (immigration_reason NOT GLOB '*[^a-z0-9-]*' AND length(immigration_reason) BETWEEN 1 AND 32);
+ALTER TABLE visits ADD COLUMN citizenship TEXT NOT NULL DEFAULT 'unknown'
+    CONSTRAINT visit_citizenship_is_code
+    CHECK (citizenship NOT GLOB '*[^a-z0-9-]*' AND length(citizenship) BETWEEN 1 AND 32);
+ALTER TABLE visits ADD COLUMN education TEXT NOT NULL DEFAULT 'unknown'
+    CONSTRAINT visit_education_is_code
+    CHECK (education NOT GLOB '*[^a-z0-9-]*' AND length(education) BETWEEN 1 AND 32);
+ALTER TABLE visits ADD COLUMN labour_status TEXT NOT NULL DEFAULT 'unknown'
+    CONSTRAINT visit_labour_status_is_code
+    CHECK (labour_status NOT GLOB '*[^a-z0-9-]*' AND length(labour_status) BETWEEN 1 AND 32);
+ALTER TABLE visits ADD COLUMN first_contact TEXT NOT NULL DEFAULT 'unknown'
+    CONSTRAINT visit_first_contact_is_code
+    CHECK (first_contact NOT GLOB '*[^a-z0-9-]*' AND length(first_contact) BETWEEN 1 AND 32);
+ALTER TABLE visits ADD COLUMN interpreter TEXT NOT NULL DEFAULT 'unknown'
+    CONSTRAINT visit_interpreter_is_code
+    CHECK (interpreter NOT GLOB '*[^a-z0-9-]*' AND length(interpreter) BETWEEN 1 AND 32);
+ALTER TABLE visits ADD COLUMN country TEXT NOT NULL DEFAULT 'unknown'
+    CONSTRAINT visit_country_is_code CHECK (country = 'unknown' OR country GLOB '[A-Z][A-Z]');
+ALTER TABLE visits ADD COLUMN rating INTEGER
+    CONSTRAINT visit_rating_range CHECK (rating IS NULL OR rating BETWEEN 1 AND 5);
+
+CREATE TABLE visit_topics (
+    visit_id INTEGER NOT NULL REFERENCES visits (id) ON DELETE CASCADE,
+    topic    TEXT NOT NULL CONSTRAINT visit_topic_is_code
+    CHECK (topic NOT GLOB '*[^a-z0-9-]*' AND length(topic) BETWEEN 1 AND 32),
+    PRIMARY KEY (visit_id, topic)
+) WITHOUT ROWID;
+
+CREATE TABLE visit_referrals (
+    visit_id INTEGER NOT NULL REFERENCES visits (id) ON DELETE CASCADE,
+    referral TEXT NOT NULL CONSTRAINT visit_referral_is_code
+    CHECK (referral NOT GLOB '*[^a-z0-9-]*' AND length(referral) BETWEEN 1 AND 32),
+    PRIMARY KEY (visit_id, referral)
+) WITHOUT ROWID;
+
+-- Statistics select by period; retention deletes by age.
+CREATE INDEX visits_by_started_hour ON visits (started_hour);
 )sql",
 };
 

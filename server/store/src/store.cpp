@@ -6,8 +6,10 @@
 
 #include <sodium.h>
 
+#include <deque>
 #include <future>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace neuvo::store {
 namespace {
@@ -76,6 +78,29 @@ bool refuse_invalid(const SharedAnswerText& text, SharedAnswerChange& change) {
 
 } // namespace
 
+// Conversation id -> register row id for the last `capacity` rows written.
+class RecentVisits {
+public:
+    void remember(const std::string& conversation, std::int64_t id) {
+        if (ids_.emplace(conversation, id).second) {
+            order_.push_back(conversation);
+        }
+        while (order_.size() > capacity) {
+            ids_.erase(order_.front());
+            order_.pop_front();
+        }
+    }
+    std::optional<std::int64_t> find(const std::string& conversation) const {
+        auto it = ids_.find(conversation);
+        return it == ids_.end() ? std::nullopt : std::optional<std::int64_t>(it->second);
+    }
+
+private:
+    static constexpr std::size_t capacity = 20000;
+    std::unordered_map<std::string, std::int64_t> ids_;
+    std::deque<std::string> order_;
+};
+
 struct Store::Impl {
     Impl(const std::string& database_path, std::chrono::seconds lifetime)
         : writer(std::make_unique<Database>(database_path)), session_lifetime(lifetime) {}
@@ -85,6 +110,10 @@ struct Store::Impl {
     BatchWriter writer;
     TaskThread hasher;
     const std::chrono::seconds session_lifetime;
+    // Recently written rows by conversation id, for ratings that come after the row: in memory
+    // only and on the writer thread only, so the id never reaches the disk. Oldest forgotten
+    // first; a rating that finds nothing here is dropped.
+    RecentVisits recent_visits;
     // Used only on the hashing thread; made on first need so that opening the store stays fast.
     std::optional<std::string> dummy_hash;
 
@@ -147,8 +176,26 @@ Store::~Store() {
 }
 
 void Store::record_visit(core::VisitRecord record, std::function<void(bool)> done) {
-    impl_->writer.submit({
-        [record = std::move(record)](Database& database) { database.insert_visit(record); },
+    Impl* impl = impl_.get();
+    impl->writer.submit({
+        [impl, record = std::move(record)](Database& database) {
+            const std::int64_t id = database.insert_visit(record);
+            if (!record.conversation.empty()) {
+                impl->recent_visits.remember(record.conversation, id);
+            }
+        },
+        std::move(done),
+    });
+}
+
+void Store::record_rating(std::string conversation, int rating, std::function<void(bool)> done) {
+    Impl* impl = impl_.get();
+    impl->writer.submit({
+        [impl, conversation = std::move(conversation), rating](Database& database) {
+            if (auto id = impl->recent_visits.find(conversation)) {
+                database.set_visit_rating(*id, rating);
+            }
+        },
         std::move(done),
     });
 }

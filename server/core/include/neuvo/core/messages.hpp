@@ -1,6 +1,7 @@
 #pragma once
 
 #include "neuvo/core/clock.hpp"
+#include "neuvo/core/register_codes.hpp"
 #include "neuvo/core/service_network.hpp"
 
 #include <cstdint>
@@ -292,6 +293,20 @@ struct VisitRecord {
     std::string transfer_from_point_id;
     std::string transfer_to_point_id;
     int invited_advisors = 0; // colleagues who joined by invitation
+    // "saved" (the advisor's wrap-up), "missing" (the advisor left, or wrap-up time ran out,
+    // before saving: every wrap-up field "unknown"), or "none" for an unserved request.
+    std::string wrapup_state = "none";
+    Wrapup wrapup;
+    std::optional<int> rating; // the client's 1-5, when given before the row was written
+    // Not stored: the conversation's id, so that a rating given after the row was written can
+    // find it while the server runs. Empty for unserved requests.
+    std::string conversation;
+};
+
+// The client rated a conversation whose register row has already been written.
+struct RecordRating {
+    std::string conversation;
+    int rating = 0;
 };
 
 // ---- Effects: what the shell must carry out after an event ----
@@ -311,7 +326,7 @@ struct CloseSession {
     std::string reason;
 };
 
-using Effect = std::variant<Deliver, RecordVisit, CloseSession>;
+using Effect = std::variant<Deliver, RecordVisit, RecordRating, CloseSession>;
 using Effects = std::vector<Effect>;
 
 } // namespace neuvo::core

@@ -136,7 +136,12 @@ public:
     // ---- Visit register ----
     // started_hour is floored to the hour again here, and empty point, advisor point and tier are
     // stored as NULL. The schema refuses anything shaped like free text (StoreError).
-    void insert_visit(const core::VisitRecord& record);
+    // Writes the row with its topics and referrals (all or nothing) and returns its id.
+    std::int64_t insert_visit(const core::VisitRecord& record);
+    // A rating given after the row was written. False when the row is gone or already rated.
+    bool set_visit_rating(std::int64_t visit_id, int rating);
+    // Every row, oldest first; topics and referrals as codes separated by single spaces under
+    // "topics" and "referrals".
     std::vector<VisitRow> visits();
 
     // ---- Shared answers ----

@@ -44,6 +44,10 @@ public:
 
     // `done(true)` after the row is committed; `done(false)` if the write failed.
     void record_visit(core::VisitRecord record, std::function<void(bool)> done = {});
+    // A client's rating of a conversation whose row record_visit() wrote earlier in this run
+    // (found by record.conversation). `done(true)` after the commit, also when there was no row
+    // left to rate.
+    void record_rating(std::string conversation, int rating, std::function<void(bool)> done = {});
 
     // Verifies the password and opens a session; nothing on an unknown login, disabled account
     // or wrong password (the caller cannot and should not tell which). An unknown login is
