@@ -10,6 +10,8 @@ export const clientCatalogueTags = [
 ];
 export const advisorCatalogueTags = ['en', 'fi', 'sv'];
 export const clerkCatalogueTags = ['en', 'fi', 'sv'];
+// Labels of the visit register's codes and the statistics page (i18n/register/).
+export const registerCatalogueTags = ['en', 'fi', 'sv'];
 
 // Used only when the server has not told us a language's direction (welcome carries `dir`).
 const rightToLeftTags = new Set(['ar', 'fa', 'prs', 'ps', 'ckb']);

@@ -35,6 +35,14 @@ const catalogueSets = [
     users: ['clerk.html', 'js/clerk.js', 'js/chat-log.js', 'js/chat-pane.js',
       'js/queue-view.js'],
   },
+  {
+    // Labels of the visit register's fields and codes (the wrap-up form, the statistics page and
+    // the server's CSV files).
+    name: 'register',
+    directory: join(webRoot, 'i18n', 'register'),
+    required: ['en', 'fi', 'sv'],
+    users: [],
+  },
 ];
 
 function readCatalogue(directory, tag) {
@@ -109,4 +117,5 @@ test('the client lists exactly the catalogues that exist', () => {
   assert.deepEqual(listed('clientCatalogueTags'), catalogueTags(catalogueSets[0].directory));
   assert.deepEqual(listed('advisorCatalogueTags'), catalogueTags(catalogueSets[1].directory));
   assert.deepEqual(listed('clerkCatalogueTags'), catalogueTags(catalogueSets[2].directory));
+  assert.deepEqual(listed('registerCatalogueTags'), catalogueTags(catalogueSets[3].directory));
 });
