@@ -147,6 +147,19 @@ TEST_CASE("a 1x1 table", "[stats][suppression]") {
     CHECK(render(publish(one_dimension({3}))) == Lines{"<", "<"});
 }
 
+TEST_CASE("a two-dimension table whose second dimension found no codes", "[stats][suppression]") {
+    CountTable table;
+    table.row_codes = {"female", "male"};
+    table.cells = {{}, {}};
+    const PublishedTable published = publish(table);
+    REQUIRE(published.cells.size() == 2);
+    CHECK(published.cells[0].empty());
+    REQUIRE(published.row_totals.size() == 2);
+    CHECK(published.row_totals[1].value == 0);
+    CHECK(published.column_totals.empty());
+    CHECK(published.total.value == 0);
+}
+
 TEST_CASE("the floor can be set", "[stats][suppression]") {
     CHECK(render(publish(one_dimension({3, 9, 7}), 3)) == Lines{"3", "9", "7", "19"});
     CHECK(render(publish(one_dimension({2, 9, 7}), 3)) == Lines{"<", "9", "#", "18"});

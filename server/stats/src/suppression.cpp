@@ -50,7 +50,10 @@ struct Cost {
 class Grid {
 public:
     Grid(const CountTable& table, std::int64_t floor) : floor_(floor) {
-        one_dimension_ = table.column_codes.empty();
+        // Two dimensions where the second found no codes: rows of no cells, only row totals.
+        const bool no_columns =
+            table.column_codes.empty() && !table.cells.empty() && table.cells.front().empty();
+        one_dimension_ = table.column_codes.empty() && !no_columns;
         rows_ = static_cast<int>(table.row_codes.size());
         columns_ = one_dimension_ ? 1 : static_cast<int>(table.column_codes.size());
         if (static_cast<int>(table.cells.size()) != rows_) {
