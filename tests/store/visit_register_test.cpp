@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 
 using namespace neuvo;
 using namespace neuvo::store;
@@ -29,29 +30,45 @@ core::VisitRecord served_visit() {
     return record;
 }
 
+// Adding a column to the register is a privacy decision: it must be added here on purpose.
+std::vector<std::string> allowed_visit_columns() {
+    return {"id",
+            "outcome",
+            "point_id",
+            "advisor_point_id",
+            "channel",
+            "language",
+            "home_municipality",
+            "tier",
+            "started_hour",
+            "wait_seconds",
+            "duration_seconds",
+            "ended_by",
+            "transfers",
+            "transfer_from_point_id",
+            "transfer_to_point_id",
+            "invited_advisors",
+            "wrapup",
+            "age_group",
+            "gender",
+            "residence",
+            "immigration_reason",
+            "citizenship",
+            "education",
+            "labour_status",
+            "first_contact",
+            "interpreter",
+            "country",
+            "rating"};
+}
+
 } // namespace
 
 TEST_CASE("the register's columns are exactly the allowed ones", "[store][visits]") {
     ScratchDirectory scratch;
     Database database(scratch.database_path());
 
-    // Adding a column to the register is a privacy decision: it must be added here on purpose.
-    const std::vector<std::string> allowed = {"id",
-                                              "outcome",
-                                              "point_id",
-                                              "advisor_point_id",
-                                              "channel",
-                                              "language",
-                                              "home_municipality",
-                                              "tier",
-                                              "started_hour",
-                                              "wait_seconds",
-                                              "duration_seconds",
-                                              "ended_by",
-                                              "transfers",
-                                              "transfer_from_point_id",
-                                              "transfer_to_point_id",
-                                              "invited_advisors"};
+    const std::vector<std::string> allowed = allowed_visit_columns();
     CHECK(RawConnection(scratch.database_path())
               .column("SELECT name FROM pragma_table_info('visits')") == allowed);
 
@@ -62,9 +79,109 @@ TEST_CASE("the register's columns are exactly the allowed ones", "[store][visits
     for (const auto& [column, value] : rows[0]) {
         keys.push_back(column);
     }
+    // visits() adds each row's topics and referrals from their own tables.
     std::vector<std::string> sorted_allowed = allowed;
+    sorted_allowed.push_back("topics");
+    sorted_allowed.push_back("referrals");
     std::sort(sorted_allowed.begin(), sorted_allowed.end());
     CHECK(keys == sorted_allowed);
+}
+
+TEST_CASE("the file holds only the known tables, each with its allowed columns",
+          "[store][visits]") {
+    ScratchDirectory scratch;
+    Database database(scratch.database_path());
+    RawConnection raw(scratch.database_path());
+
+    // A new table, or a new column anywhere, is a privacy decision too: add it here on purpose.
+    const std::map<std::string, std::vector<std::string>> allowed = {
+        {"advisors",
+         {"id", "login", "display_name", "point_id", "languages", "role", "password_hash",
+          "disabled", "created_at", "organisation", "national"}},
+        {"sessions", {"token_hash", "advisor_id", "created_at", "expires_at"}},
+        {"shared_answers", {"id", "language", "title", "body", "url", "updated_at", "updated_by"}},
+        {"visit_referrals", {"visit_id", "referral"}},
+        {"visit_topics", {"visit_id", "topic"}},
+        {"visits", allowed_visit_columns()},
+    };
+    std::vector<std::string> expected_tables;
+    for (const auto& [table, columns] : allowed) {
+        expected_tables.push_back(table);
+    }
+    const std::vector<std::string> tables = raw.column(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name");
+    CHECK(tables == expected_tables);
+    for (const std::string& table : tables) {
+        INFO("table " << table);
+        // The name comes from the file's own schema, checked against the list above.
+        CHECK(raw.column("SELECT name FROM pragma_table_info('" + table + "')") ==
+              allowed.at(table));
+    }
+}
+
+TEST_CASE("a visit with a full wrap-up is written and read back exactly", "[store][visits]") {
+    ScratchDirectory scratch;
+    Database database(scratch.database_path());
+    core::VisitRecord record = served_visit();
+    record.wrapup_state = "saved";
+    record.wrapup.age_group = "25-34";
+    record.wrapup.gender = "female";
+    record.wrapup.residence = "1-3";
+    record.wrapup.immigration_reason = "family";
+    record.wrapup.citizenship = "third-country";
+    record.wrapup.country = "IQ";
+    record.wrapup.education = "upper-secondary";
+    record.wrapup.labour_status = "home-with-children";
+    record.wrapup.topics = {"residence-permits", "daycare-school", "housing"};
+    record.wrapup.referrals = {"migri", "kela"};
+    record.wrapup.first_contact = "yes";
+    record.wrapup.interpreter = "no";
+    record.rating = 4;
+    database.insert_visit(record);
+
+    const VisitRow expected = {
+        {"id", "1"},
+        {"outcome", "served"},
+        {"point_id", "049-inespoo"},
+        {"advisor_point_id", "091-virka"},
+        {"channel", "chat"},
+        {"language", "ru"},
+        {"home_municipality", "092"},
+        {"tier", "region"},
+        {"started_hour", "2026-11-25T14:00Z"},
+        {"wait_seconds", "95"},
+        {"duration_seconds", "1260"},
+        {"ended_by", "advisor"},
+        {"transfers", "0"},
+        {"transfer_from_point_id", ""},
+        {"transfer_to_point_id", ""},
+        {"invited_advisors", "0"},
+        {"wrapup", "saved"},
+        {"age_group", "25-34"},
+        {"gender", "female"},
+        {"residence", "1-3"},
+        {"immigration_reason", "family"},
+        {"citizenship", "third-country"},
+        {"country", "IQ"},
+        {"education", "upper-secondary"},
+        {"labour_status", "home-with-children"},
+        {"first_contact", "yes"},
+        {"interpreter", "no"},
+        {"rating", "4"},
+        // Sorted by code, whatever order the advisor ticked them in.
+        {"topics", "daycare-school housing residence-permits"},
+        {"referrals", "kela migri"},
+    };
+    CHECK(database.visits() == std::vector<VisitRow>{expected});
+
+    // Codes only, like every other column: a sentence is refused, and the row goes with it.
+    record.wrapup.topics = {"she asked about her husband"};
+    CHECK_THROWS_AS(database.insert_visit(record), StoreError);
+    record.wrapup.topics = {"housing"};
+    record.wrapup.country = "Iraq";
+    CHECK_THROWS_AS(database.insert_visit(record), StoreError);
+    CHECK(database.visits().size() == 1);
 }
 
 TEST_CASE("a visit is written and read back exactly", "[store][visits]") {
@@ -89,6 +206,21 @@ TEST_CASE("a visit is written and read back exactly", "[store][visits]") {
         {"transfer_from_point_id", ""},
         {"transfer_to_point_id", ""},
         {"invited_advisors", "0"},
+        // No wrap-up given: the defaults.
+        {"wrapup", "none"},
+        {"age_group", "unknown"},
+        {"gender", "unknown"},
+        {"residence", "unknown"},
+        {"immigration_reason", "unknown"},
+        {"citizenship", "unknown"},
+        {"country", "unknown"},
+        {"education", "unknown"},
+        {"labour_status", "unknown"},
+        {"first_contact", "unknown"},
+        {"interpreter", "unknown"},
+        {"rating", ""},
+        {"topics", ""},
+        {"referrals", ""},
     };
     CHECK(database.visits() == std::vector<VisitRow>{expected});
 }
