@@ -2,6 +2,7 @@
 
 #include "batch_writer.hpp"
 #include "session_token.hpp"
+#include "statement.hpp"
 #include "task_thread.hpp"
 
 #include <sodium.h>
@@ -74,6 +75,39 @@ bool refuse_invalid(const SharedAnswerText& text, SharedAnswerChange& change) {
     change.outcome = SharedAnswerChange::Outcome::invalid;
     change.reason = std::move(*problem);
     return true;
+}
+
+// A statistic read on the writer thread. A request the database refuses (a StoreError that is
+// not a failed SQLite call) is the asker's mistake: it is answered with the reason instead of
+// failing the job, which would put it in the operator's log as a fault.
+template <typename Result>
+WriterJob statistics_job(std::function<Result(Database&)> read,
+                         std::function<void(std::optional<Result>, std::string)> done) {
+    struct Outcome {
+        std::optional<Result> result;
+        std::string refusal;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    return {
+        [outcome, read = std::move(read)](Database& database) {
+            try {
+                outcome->result = read(database);
+            } catch (const SqliteError&) {
+                throw;
+            } catch (const StoreError& refused) {
+                outcome->refusal = refused.what();
+            }
+        },
+        [outcome, done = std::move(done)](bool completed) {
+            if (!done) {
+                return;
+            }
+            if (!completed) {
+                outcome->result.reset();
+            }
+            done(std::move(outcome->result), std::move(outcome->refusal));
+        },
+    };
 }
 
 } // namespace
@@ -300,6 +334,41 @@ void Store::delete_shared_answer(std::int64_t id, std::function<void(SharedAnswe
                                  : SharedAnswerChange::Outcome::not_found;
         },
         std::move(done)));
+}
+
+void Store::count_visits(
+    CountRequest request,
+    std::function<void(std::optional<stats::CountTable>, std::string error)> done) {
+    impl_->writer.submit(statistics_job<stats::CountTable>(
+        [request = std::move(request)](Database& database) {
+            return database.count_visits(request);
+        },
+        std::move(done)));
+}
+
+void Store::visit_times(
+    TimesRequest request,
+    std::function<void(std::optional<std::vector<GroupTimes>>, std::string error)> done) {
+    impl_->writer.submit(statistics_job<std::vector<GroupTimes>>(
+        [request = std::move(request)](Database& database) {
+            return database.visit_times(request);
+        },
+        std::move(done)));
+}
+
+void Store::delete_visits_started_before(core::TimePoint cutoff,
+                                         std::function<void(std::optional<std::int64_t>)> done) {
+    auto deleted = std::make_shared<std::int64_t>(0);
+    impl_->writer.submit({
+        [deleted, cutoff](Database& database) {
+            *deleted = database.delete_visits_started_before(cutoff);
+        },
+        [deleted, done = std::move(done)](bool committed) {
+            if (done) {
+                done(committed ? std::optional(*deleted) : std::nullopt);
+            }
+        },
+    });
 }
 
 void Store::flush() {

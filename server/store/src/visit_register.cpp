@@ -1,31 +1,13 @@
 #include "neuvo/store/database.hpp"
 
+#include "register_hour.hpp"
 #include "statement.hpp"
 
 #include <sqlite3.h>
 
-#include <chrono>
 #include <cstdint>
-#include <cstdio>
 
 namespace neuvo::store {
-namespace {
-
-// "2026-11-25T14:00Z". Floored again here, whatever the caller did: an exact time of contact
-// together with a point and a language can be enough to identify a person.
-std::string iso_hour(core::TimePoint time) {
-    using namespace std::chrono;
-    const auto hour = floor<hours>(time);
-    const auto day = floor<days>(hour);
-    const year_month_day date{day};
-    char text[32];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:00Z", static_cast<int>(date.year()),
-                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                  static_cast<int>((hour - day).count()));
-    return text;
-}
-
-} // namespace
 
 std::int64_t Database::insert_visit(const core::VisitRecord& record) {
     // One savepoint: a row is written with its topics and referrals or not at all.

@@ -2,6 +2,8 @@
 
 #include "neuvo/core/clock.hpp"
 #include "neuvo/core/messages.hpp"
+#include "neuvo/stats/tables.hpp"
+#include "neuvo/store/statistics_query.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -143,6 +145,18 @@ public:
     // Every row, oldest first; topics and referrals as codes separated by single spaces under
     // "topics" and "referrals".
     std::vector<VisitRow> visits();
+
+    // ---- Statistics of the register ----
+    // Counts of the filtered rows by one or two distinct dimensions, before suppression. Throws
+    // StoreError naming what is wrong with the request (an unknown or repeated dimension, a
+    // month not "YYYY-MM", an unknown outcome).
+    stats::CountTable count_visits(const CountRequest& request);
+    // Wait and duration seconds of the filtered rows, by the request's dimension, in the order
+    // count_visits() gives its codes. Same StoreError as count_visits().
+    std::vector<GroupTimes> visit_times(const TimesRequest& request);
+    // Retention: deletes the rows whose started_hour is before the hour `cutoff` falls in, with
+    // their topics and referrals. Returns how many rows went.
+    std::int64_t delete_visits_started_before(core::TimePoint cutoff);
 
     // ---- Shared answers ----
     // The answers in `language`, or in every language when it is empty; by language, then title.

@@ -68,6 +68,21 @@ public:
                               std::function<void(SharedAnswerChange)> done);
     void delete_shared_answer(std::int64_t id, std::function<void(SharedAnswerChange)> done);
 
+    // Statistics of the register, read on the writer thread (Database::count_visits and
+    // visit_times). A request the database refuses (unknown dimension, bad month or outcome)
+    // gives nothing and `error` saying why, for an answer to whoever asked; nothing and an empty
+    // error means the read itself failed. On success `error` is empty.
+    void
+    count_visits(CountRequest request,
+                 std::function<void(std::optional<stats::CountTable>, std::string error)> done);
+    void visit_times(
+        TimesRequest request,
+        std::function<void(std::optional<std::vector<GroupTimes>>, std::string error)> done);
+    // Retention: deletes the register rows started before the hour `cutoff` falls in, with their
+    // topics and referrals. `done` gets how many rows went, or nothing when the delete failed.
+    void delete_visits_started_before(core::TimePoint cutoff,
+                                      std::function<void(std::optional<std::int64_t>)> done = {});
+
     // Blocks until every job submitted before the call has been committed and its callback has
     // run, sign-ins included. Throws std::logic_error when called from a store callback.
     void flush();
