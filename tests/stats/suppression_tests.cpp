@@ -391,6 +391,141 @@ std::vector<std::size_t> pinned_by_one_line(const Audit& audit, std::int64_t flo
     return pinned;
 }
 
+// Whether some real solution of the equations, with every withheld entry inside its bounds,
+// gives entry `fixed` the value `value`: phase 1 of a dense simplex (Bland's rule, so it ends).
+// The table's equations are totally unimodular, so where a real solution exists an integer one
+// does too, and a count's possible values are all the integers between its least and greatest.
+bool feasible_with(const Audit& audit, std::int64_t floor, std::size_t fixed, std::int64_t value) {
+    constexpr double epsilon = 1e-9;
+    // y = x - lower bound >= 0, one column per withheld entry; a slack column per small one.
+    std::vector<int> column_of(audit.entries.size(), -1);
+    std::vector<std::size_t> withheld_entries;
+    for (std::size_t e = 0; e < audit.entries.size(); ++e) {
+        if (withheld(audit.entries[e])) {
+            column_of[e] = static_cast<int>(withheld_entries.size());
+            withheld_entries.push_back(e);
+        }
+    }
+    std::vector<std::size_t> smalls;
+    for (const std::size_t e : withheld_entries) {
+        if (audit.entries[e].published.state == CellState::small) {
+            smalls.push_back(e);
+        }
+    }
+    const std::size_t variables = withheld_entries.size() + smalls.size();
+    std::vector<std::vector<double>> rows; // coefficients, then the right-hand side
+    for (const Equation& equation : audit.equations) {
+        std::vector<double> row(variables + 1, 0.0);
+        double rhs = 0;
+        for (const auto& [entry, coefficient] : equation) {
+            if (column_of[entry] >= 0) {
+                row[static_cast<std::size_t>(column_of[entry])] = coefficient;
+                rhs -= coefficient * 1.0; // x = y + 1
+            } else {
+                rhs -= coefficient * static_cast<double>(*audit.entries[entry].published.value);
+            }
+        }
+        row[variables] = rhs;
+        rows.push_back(row);
+    }
+    for (std::size_t k = 0; k < smalls.size(); ++k) {
+        std::vector<double> row(variables + 1, 0.0);
+        row[static_cast<std::size_t>(column_of[smalls[k]])] = 1;
+        row[withheld_entries.size() + k] = 1;
+        row[variables] = static_cast<double>(floor - 2); // y + slack = (floor-1) - 1
+        rows.push_back(row);
+    }
+    std::vector<double> pin(variables + 1, 0.0);
+    pin[static_cast<std::size_t>(column_of[fixed])] = 1;
+    pin[variables] = static_cast<double>(value - 1);
+    rows.push_back(pin);
+
+    // Artificial columns make the starting basis; phase 1 minimises their sum.
+    const std::size_t m = rows.size();
+    const std::size_t width = variables + m;
+    std::vector<std::vector<double>> tableau(m, std::vector<double>(width + 1, 0.0));
+    std::vector<std::size_t> basis(m);
+    for (std::size_t i = 0; i < m; ++i) {
+        const double sign = rows[i][variables] < 0 ? -1.0 : 1.0;
+        for (std::size_t j = 0; j < variables; ++j) {
+            tableau[i][j] = sign * rows[i][j];
+        }
+        tableau[i][variables + i] = 1;
+        tableau[i][width] = sign * rows[i][variables];
+        basis[i] = variables + i;
+    }
+    std::vector<double> reduced(width + 1, 0.0); // of the objective "sum of artificials"
+    for (std::size_t i = 0; i < m; ++i) {
+        for (std::size_t j = 0; j < variables; ++j) {
+            reduced[j] -= tableau[i][j];
+        }
+        reduced[width] -= tableau[i][width];
+    }
+    for (;;) {
+        std::size_t entering = width;
+        for (std::size_t j = 0; j < width; ++j) {
+            if (reduced[j] < -epsilon) {
+                entering = j;
+                break;
+            }
+        }
+        if (entering == width) {
+            break;
+        }
+        std::size_t leaving = m;
+        double best_ratio = 0;
+        for (std::size_t i = 0; i < m; ++i) {
+            if (tableau[i][entering] > epsilon) {
+                const double ratio = tableau[i][width] / tableau[i][entering];
+                if (leaving == m || ratio < best_ratio - epsilon ||
+                    (ratio < best_ratio + epsilon && basis[i] < basis[leaving])) {
+                    leaving = i;
+                    best_ratio = ratio;
+                }
+            }
+        }
+        if (leaving == m) {
+            break; // unbounded below cannot happen for a sum of non-negative artificials
+        }
+        const double pivot = tableau[leaving][entering];
+        for (double& cell : tableau[leaving]) {
+            cell /= pivot;
+        }
+        for (std::size_t i = 0; i < m; ++i) {
+            if (i != leaving && std::abs(tableau[i][entering]) > epsilon) {
+                const double factor = tableau[i][entering];
+                for (std::size_t j = 0; j <= width; ++j) {
+                    tableau[i][j] -= factor * tableau[leaving][j];
+                }
+            }
+        }
+        const double factor = reduced[entering];
+        for (std::size_t j = 0; j <= width; ++j) {
+            reduced[j] -= factor * tableau[leaving][j];
+        }
+        basis[leaving] = entering;
+    }
+    return std::abs(reduced[width]) < 1e-6;
+}
+
+// The withheld entries whose bounds and the equations, over the whole table at once, leave one
+// possible value.
+std::vector<std::size_t> pinned_by_bounds(const Audit& audit, std::int64_t floor) {
+    std::vector<std::size_t> pinned;
+    for (std::size_t e = 0; e < audit.entries.size(); ++e) {
+        if (!withheld(audit.entries[e])) {
+            continue;
+        }
+        const std::int64_t truth = audit.entries[e].truth;
+        const bool above = feasible_with(audit, floor, e, truth + 1);
+        const bool below = truth > 1 && feasible_with(audit, floor, e, truth - 1);
+        if (!above && !below) {
+            pinned.push_back(e);
+        }
+    }
+    return pinned;
+}
+
 } // namespace
 
 TEST_CASE("random tables: nothing withheld can be worked out from what is published",
@@ -447,8 +582,34 @@ TEST_CASE("random tables: nothing withheld can be worked out from what is publis
         }
         REQUIRE(exactly_determined(audit).empty());
         REQUIRE(pinned_by_one_line(audit, publication_floor).empty());
+        REQUIRE(pinned_by_bounds(audit, publication_floor).empty());
     }
     // The cases did exercise secondary suppression.
     CHECK(withheld_seen > 10000);
     CHECK(hidden_seen > 2000);
+}
+
+TEST_CASE("the whole-table audit finds a bound attack that no single line shows",
+          "[stats][suppression]") {
+    // Four ones, every number "<5": each row total is at least 2 (two non-zero cells), and the
+    // grand total below 5 leaves exactly 2 for each, so every cell is 1. No line alone says so.
+    const CountTable ones = two_dimensions({{1, 1}, {1, 1}});
+    PublishedTable all_small;
+    PublishedCell small;
+    small.state = CellState::small;
+    all_small.row_codes = ones.row_codes;
+    all_small.column_codes = ones.column_codes;
+    all_small.cells = {{small, small}, {small, small}};
+    all_small.row_totals = {small, small};
+    all_small.column_totals = {small, small};
+    all_small.total = small;
+    const Audit naive = audit_of(ones, all_small);
+    CHECK(exactly_determined(naive).empty());
+    CHECK(pinned_by_one_line(naive, publication_floor).empty());
+    CHECK(pinned_by_bounds(naive, publication_floor).size() == 9);
+
+    // publish() withholds the grand total as hidden: then the row totals are 2 to 4 each.
+    const PublishedTable published = publish(ones);
+    CHECK(render(published) == Lines{"< < | <", "< < | <", "< < | #"});
+    CHECK(pinned_by_bounds(audit_of(ones, published), publication_floor).empty());
 }

@@ -14,7 +14,8 @@
 // are the grid's lines and whose edges are the withheld non-zero entries (each entry lies on one
 // row and one column), a withheld entry can be solved for exactly when its edge is a bridge: the
 // cycles through an edge are exactly the ways to shift counts around without changing any sum.
-// So secondary suppression first breaks every bridge, then checks each line's bounds.
+// So secondary suppression first breaks every bridge, then audits what the bounds of the
+// withheld counts (not zero, a small one below the floor) let anyone conclude.
 //
 // A one-dimension table is the R x 1 grid whose row totals are its cells again ("twins": always
 // withheld together) and whose column total is the grand total.
@@ -88,16 +89,17 @@ public:
     }
 
     void suppress_until_safe() {
-        // Every step withholds one more entry (or loosens one small's bound), so this ends; with
-        // every non-zero entry withheld there is no bridge (each lies on the 4-cycle through its
-        // row total, column total and grand total) and no line whose bounds pin anything.
+        // Every step withholds one more entry (or loosens one small's bound), so this ends. With
+        // every non-zero entry withheld and no upper bound left, nothing is pinned: each entry
+        // lies on the 4-cycle through its row total, column total and grand total, and all four
+        // can rise together.
         for (;;) {
             if (const auto bridge = first_bridge()) {
                 break_bridge(*bridge);
                 continue;
             }
-            if (const auto line = first_pinned_line()) {
-                loosen(*line);
+            if (const auto pinned = first_pinned()) {
+                loosen(*pinned);
                 continue;
             }
             return;
@@ -357,130 +359,138 @@ private:
 
     // ---- Bounds ----
 
-    // The entries of one line: the parts, then the whole they sum to.
-    std::vector<Position> line_entries(bool is_row, int number) const {
-        std::vector<Position> line;
-        if (is_row) {
-            for (int column = 0; column <= columns_; ++column) {
-                line.push_back({number, column});
-            }
-        } else {
-            for (int row = 0; row <= rows_; ++row) {
-                line.push_back({row, number});
-            }
+    // The grid's sums make it a circulation: row total i flows from the totals column into row
+    // i, a cell from its row to its column, a column total from its column into the totals row,
+    // and the grand total from the totals row back to the totals column. Every line's sum is then
+    // "what flows in flows out". Changing withheld counts without changing any shown number is
+    // pushing flow around a cycle of withheld entries, each staying inside its bounds. So a
+    // withheld count can take another value exactly when the residual graph of the true counts
+    // has a cycle through it: an exact audit of bound attacks over the whole table, not line by
+    // line (and a bridge, with no cycle at all, fails it too).
+    std::pair<int, int> arc(Position p) const {
+        const bool row_to_column = (p.row < rows_) == (p.column < columns_);
+        if (row_to_column) {
+            return {row_node(p.row), column_node(p.column)};
         }
-        return line;
+        return {column_node(p.column), row_node(p.row)};
     }
 
-    // Whether the line's sum, with every withheld entry inside its bounds, leaves some withheld
-    // entry only one possible value. One line at a time: the bridges already rule out exact
-    // solutions through several lines.
-    bool pins(const std::vector<Position>& line) const {
-        // parts - whole = 0, so: sum over withheld of sign * x = known.
-        struct Unknown {
-            Position position;
-            int sign;
-        };
-        std::vector<Unknown> unknowns;
-        std::int64_t known = 0;
-        for (std::size_t k = 0; k < line.size(); ++k) {
-            const int sign = k + 1 == line.size() ? -1 : 1;
-            if (withheld(line[k])) {
-                unknowns.push_back({line[k], sign});
-            } else {
-                known -= sign * at(line[k]).value;
-            }
-        }
-        if (unknowns.size() < 2) {
-            return false; // none to pin, or a lone one: that is a bridge, handled first
-        }
-        // Range of sign * x for every unknown; infinite ends are counted, not summed.
-        struct Range {
-            std::int64_t low = 0, high = 0;
-            int low_infinite = 0, high_infinite = 0;
-        };
-        auto range_of = [&](const Unknown& u) {
-            Range r;
-            const std::int64_t lower = lower_bound(u.position);
-            const auto upper = upper_bound(u.position);
-            if (u.sign > 0) {
-                r.low = lower;
-                r.high = upper.value_or(0);
-                r.high_infinite = upper ? 0 : 1;
-            } else {
-                r.low = -upper.value_or(0);
-                r.low_infinite = upper ? 0 : 1;
-                r.high = -lower;
-            }
-            return r;
-        };
-        Range all;
-        for (const Unknown& u : unknowns) {
-            const Range r = range_of(u);
-            all.low += r.low;
-            all.high += r.high;
-            all.low_infinite += r.low_infinite;
-            all.high_infinite += r.high_infinite;
-        }
-        for (const Unknown& u : unknowns) {
-            const Range mine = range_of(u);
-            // The others' sum lies in [others_low, others_high]; sign * x = known - others.
-            const std::int64_t others_low = all.low - mine.low;
-            const std::int64_t others_high = all.high - mine.high;
-            const bool others_low_infinite = all.low_infinite - mine.low_infinite > 0;
-            const bool others_high_infinite = all.high_infinite - mine.high_infinite > 0;
-            // Bounds on sign * x from the line, then on x itself.
-            std::optional<std::int64_t> line_low, line_high;
-            if (!others_high_infinite) {
-                line_low = known - others_high;
-            }
-            if (!others_low_infinite) {
-                line_high = known - others_low;
-            }
-            if (u.sign < 0) {
-                std::swap(line_low, line_high);
-                if (line_low) {
-                    *line_low = -*line_low;
+    bool can_rise(Position p) const {
+        const auto upper = upper_bound(p);
+        return !upper || at(p).value < *upper;
+    }
+    bool can_fall(Position p) const { return at(p).value > lower_bound(p); }
+
+    using Residual = std::vector<std::vector<std::pair<int, std::size_t>>>; // node -> (next, entry)
+
+    Residual residual() const {
+        Residual out(static_cast<std::size_t>(node_count()));
+        for (int row = 0; row <= rows_; ++row) {
+            for (int column = 0; column <= columns_; ++column) {
+                const Position p{row, column};
+                if (!withheld(p)) {
+                    continue; // a shown count cannot move
                 }
-                if (line_high) {
-                    *line_high = -*line_high;
+                const auto [from, to] = arc(p);
+                if (can_rise(p)) {
+                    out[static_cast<std::size_t>(from)].push_back({to, index(p)});
+                }
+                if (can_fall(p)) {
+                    out[static_cast<std::size_t>(to)].push_back({from, index(p)});
                 }
             }
-            std::int64_t low = lower_bound(u.position);
-            std::optional<std::int64_t> high = upper_bound(u.position);
-            if (line_low) {
-                low = std::max(low, *line_low);
-            }
-            if (line_high) {
-                high = high ? std::min(*high, *line_high) : *line_high;
-            }
-            if (high && *high == low) {
+        }
+        return out;
+    }
+
+    static bool path(const Residual& out, int from, int to, std::size_t avoiding) {
+        std::vector<bool> seen(out.size(), false);
+        std::vector<int> stack = {from};
+        seen[static_cast<std::size_t>(from)] = true;
+        while (!stack.empty()) {
+            const int node = stack.back();
+            stack.pop_back();
+            if (node == to) {
                 return true;
+            }
+            for (const auto& [next, entry] : out[static_cast<std::size_t>(node)]) {
+                if (entry != avoiding && !seen[static_cast<std::size_t>(next)]) {
+                    seen[static_cast<std::size_t>(next)] = true;
+                    stack.push_back(next);
+                }
             }
         }
         return false;
     }
 
-    std::optional<std::vector<Position>> first_pinned_line() const {
+    std::optional<Position> first_pinned() const {
+        const Residual out = residual();
         for (int row = 0; row <= rows_; ++row) {
-            if (auto line = line_entries(true, row); pins(line)) {
-                return line;
-            }
-        }
-        for (int column = 0; column <= columns_; ++column) {
-            if (auto line = line_entries(false, column); pins(line)) {
-                return line;
+            for (int column = 0; column <= columns_; ++column) {
+                const Position p{row, column};
+                if (!withheld(p)) {
+                    continue;
+                }
+                const auto [from, to] = arc(p);
+                // Rising takes flow back from its head to its tail another way; falling, on.
+                const bool rises = can_rise(p) && path(out, to, from, index(p));
+                const bool falls = can_fall(p) && path(out, from, to, index(p));
+                if (!rises && !falls) {
+                    return p;
+                }
             }
         }
         return std::nullopt;
     }
 
-    // One more withheld entry in the line, the cheapest; when every non-zero entry of the line is
-    // withheld already, a small one is withheld as hidden instead, so that its "<floor" no
-    // longer bounds the others (the whole first: it bounds every part at once).
-    void loosen(const std::vector<Position>& line) {
+    // One more withheld entry on the pinned count's row or column, the cheapest; failing that,
+    // anywhere. When every non-zero entry is withheld already, a small one is withheld as hidden
+    // instead, so that its "<floor" no longer bounds the others: the totals first, since they
+    // bound every part at once, the grand total before all.
+    void loosen(Position pinned) {
+        std::vector<Position> near;
+        for (int column = 0; column <= columns_; ++column) {
+            near.push_back({pinned.row, column});
+        }
+        for (int row = 0; row <= rows_; ++row) {
+            near.push_back({row, pinned.column});
+        }
+        if (withhold_cheapest(near)) {
+            return;
+        }
+        std::vector<Position> everywhere;
+        for (int row = 0; row <= rows_; ++row) {
+            for (int column = 0; column <= columns_; ++column) {
+                everywhere.push_back({row, column});
+            }
+        }
+        if (withhold_cheapest(everywhere)) {
+            return;
+        }
+        // The grand total bounds the most counts, then the pinned count's own totals.
+        std::vector<Position> smalls_first_totals = {{rows_, columns_}};
+        for (const auto& group : {near, everywhere}) {
+            for (const Position p : group) {
+                if (is_total(p)) {
+                    smalls_first_totals.push_back(p);
+                }
+            }
+            for (const Position p : group) {
+                smalls_first_totals.push_back(p);
+            }
+        }
+        for (const Position p : smalls_first_totals) {
+            if (at(p).state == CellState::small) {
+                convert_small(p);
+                return;
+            }
+        }
+        throw std::logic_error("suppression: a count is pinned with nothing left to withhold");
+    }
+
+    bool withhold_cheapest(const std::vector<Position>& candidates) {
         std::optional<Cost> best;
-        for (const Position p : line) {
+        for (const Position p : candidates) {
             if (withholdable(p)) {
                 Cost cost = cost_of({p});
                 if (!best || cost < *best) {
@@ -488,19 +498,13 @@ private:
                 }
             }
         }
-        if (best) {
-            for (const Position p : best->positions) {
-                withhold(p);
-            }
-            return;
+        if (!best) {
+            return false;
         }
-        for (auto p = line.rbegin(); p != line.rend(); ++p) {
-            if (at(*p).state == CellState::small) {
-                convert_small(*p);
-                return;
-            }
+        for (const Position p : best->positions) {
+            withhold(p);
         }
-        throw std::logic_error("suppression: a line pins a count with nothing left to withhold");
+        return true;
     }
 
     std::int64_t floor_;

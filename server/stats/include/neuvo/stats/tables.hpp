@@ -19,7 +19,9 @@ struct CountTable {
 
 // How a published number is shown. `small`: a count of 1-4, published as "<5". `hidden`: a
 // count of any size withheld so that a small one cannot be worked out from the totals (secondary
-// suppression). `shown`: the value. A zero is always shown: it identifies nobody.
+// suppression), or, rarely, a small count whose "<5" would itself give counts away (four
+// non-zero cells under a total of "<5" are all 1). `shown`: the value. A zero is always shown: it
+// identifies nobody.
 enum class CellState { shown, small, hidden };
 const char* cell_state_name(CellState state); // "shown", "small", "hidden"
 
