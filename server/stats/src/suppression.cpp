@@ -5,7 +5,6 @@
 #include <functional>
 #include <optional>
 #include <stdexcept>
-#include <tuple>
 #include <utility>
 
 // The table with its totals is an (R+1) x (C+1) grid: inner cells, the row totals in the last
@@ -37,8 +36,8 @@ struct Position {
     auto operator<=>(const Position&) const = default;
 };
 
-// What one way of breaking a bridge or loosening a line costs: totals lost first (inner cells are
-// the cheaper loss), then the counts withheld, then how many; the positions make ties
+// What one way of breaking a bridge or freeing a pinned count costs: totals lost first (inner cells
+// are the cheaper loss), then the counts withheld, then how many; the positions make ties
 // deterministic.
 struct Cost {
     int totals = 0;
