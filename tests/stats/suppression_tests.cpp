@@ -528,15 +528,22 @@ std::vector<std::size_t> pinned_by_bounds(const Audit& audit, std::int64_t floor
 
 } // namespace
 
-TEST_CASE("random tables: nothing withheld can be worked out from what is published",
-          "[stats][suppression]") {
-    std::mt19937_64 random(20261201);
+namespace {
+
+struct RandomRun {
+    int withheld = 0;
+    int hidden = 0;
+};
+
+// Publishes `rounds` random tables of 1 to `largest` rows and columns, many of their counts small
+// or zero, and audits each with the methods above.
+RandomRun audit_random_tables(std::uint64_t seed, int rounds, std::uint64_t largest) {
+    std::mt19937_64 random(seed);
     auto below = [&](std::uint64_t n) { return static_cast<std::int64_t>(random() % n); };
-    int withheld_seen = 0;
-    int hidden_seen = 0;
-    for (int round = 0; round < 2000; ++round) {
-        const auto rows = static_cast<std::size_t>(1 + below(6));
-        const auto columns = static_cast<std::size_t>(1 + below(6));
+    RandomRun run;
+    for (int round = 0; round < rounds; ++round) {
+        const auto rows = static_cast<std::size_t>(1 + below(largest));
+        const auto columns = static_cast<std::size_t>(1 + below(largest));
         std::vector<std::vector<std::int64_t>> counts(rows, std::vector<std::int64_t>(columns));
         const std::int64_t zero_share = below(4); // 0..3 in 8: some tables sparse, some dense
         for (auto& row : counts) {
@@ -571,8 +578,8 @@ TEST_CASE("random tables: nothing withheld can be worked out from what is publis
                 REQUIRE(entry.published.value == entry.truth);
                 REQUIRE((entry.truth == 0 || entry.truth >= publication_floor));
             } else {
-                ++withheld_seen;
-                hidden_seen += entry.published.state == CellState::hidden ? 1 : 0;
+                ++run.withheld;
+                run.hidden += entry.published.state == CellState::hidden ? 1 : 0;
                 REQUIRE(!entry.published.value);
                 REQUIRE(entry.truth > 0);
                 if (entry.published.state == CellState::small) {
@@ -584,9 +591,24 @@ TEST_CASE("random tables: nothing withheld can be worked out from what is publis
         REQUIRE(pinned_by_one_line(audit, publication_floor).empty());
         REQUIRE(pinned_by_bounds(audit, publication_floor).empty());
     }
+    return run;
+}
+
+} // namespace
+
+TEST_CASE("random tables: nothing withheld can be worked out from what is published",
+          "[stats][suppression]") {
+    const RandomRun run = audit_random_tables(20261201, 2000, 6);
     // The cases did exercise secondary suppression.
-    CHECK(withheld_seen > 10000);
-    CHECK(hidden_seen > 2000);
+    CHECK(run.withheld > 10000);
+    CHECK(run.hidden > 2000);
+}
+
+TEST_CASE("random larger tables: nothing withheld can be worked out either",
+          "[stats][suppression]") {
+    const RandomRun run = audit_random_tables(20261202, 60, 12);
+    CHECK(run.withheld > 1000);
+    CHECK(run.hidden > 100);
 }
 
 TEST_CASE("the whole-table audit finds a bound attack that no single line shows",
