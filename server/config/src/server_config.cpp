@@ -297,6 +297,16 @@ ServerConfig parse_config(const std::string& text, const std::filesystem::path& 
         read_routing(root.at("routing"), config.policy);
     if (root.has("timezone")) {
         config.timezone = root.at("timezone").text();
+    if (root.has("register")) {
+        const auto visit_register = root.at("register");
+        if (!visit_register.value().is_object())
+            visit_register.fail("an object such as {\"retention_days\": 1826}");
+        // At least a month, so that a month's statistics can be made before its rows go; at
+        // most fifty years, so that the cutoff stays a date the clock can hold.
+        if (visit_register.has("retention_days"))
+            config.visit_register.retention =
+                std::chrono::days(visit_register.at("retention_days").integer(31, 366 * 50));
+    }
         // An unknown zone would silently become UTC and shift every schedule by hours.
         if (config.timezone.find("..") != std::string::npos ||
             !std::filesystem::is_regular_file("/usr/share/zoneinfo/" + config.timezone))

@@ -6,6 +6,7 @@
 #include "log.hpp"
 #include "server_context.hpp"
 #include "static_files.hpp"
+#include "statistics_api.hpp"
 #include "websocket_session.hpp"
 
 #include "neuvo/protocol/messages.hpp"
@@ -195,6 +196,8 @@ private:
                                              : method_not_allowed(request);
         if (is_answers_path(path))
             return shared_answers(std::move(request));
+        if (is_statistics_path(path))
+            return statistics(std::move(request));
         if (path.starts_with("/api/") || path.starts_with("/ws/"))
             return respond(error_response(http::status::not_found, "not_found", "No such resource.",
                                           request.version(), request.keep_alive()));
@@ -378,6 +381,15 @@ private:
                       [self = self()](http::response<http::string_body> response) {
                           self->respond(std::move(response));
                       });
+    }
+
+    // ---- The register's fields and statistics (statistics_api.cpp) ----
+
+    void statistics(Request request) {
+        serve_statistics(context_, request, stream_.get_executor(),
+                         [self = self()](http::response<http::string_body> response) {
+                             self->respond(std::move(response));
+                         });
     }
 
     // ---- Writing ----

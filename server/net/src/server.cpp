@@ -3,6 +3,7 @@
 #include "hub.hpp"
 #include "listener.hpp"
 #include "log.hpp"
+#include "retention.hpp"
 #include "server_context.hpp"
 #include "tls_context.hpp"
 
@@ -40,7 +41,27 @@ struct Server::Impl {
         : config(std::move(configuration)),
           tls(make_tls_context(config.certificate, config.private_key)),
           hub(io, config.network, config.policy, store), context{config, store, hub},
-          signals(io, SIGINT, SIGTERM), grace_timer(io) {}
+          signals(io, SIGINT, SIGTERM), grace_timer(io), retention_timer(io) {
+        context.labels = RegisterLabels::load(config.document_root);
+    }
+
+    // Deletes the register rows past retention now, then again every retention_interval. Only
+    // the number deleted is logged: the rows themselves are never looked at here.
+    void delete_expired_visits() {
+        const auto cutoff = retention_cutoff(clock.now(), config.visit_register.retention);
+        context.store.delete_visits_started_before(cutoff, [](std::optional<std::int64_t> deleted) {
+            if (deleted)
+                log_event(LogLevel::info, "register_rows_expired",
+                          {{"deleted", std::to_string(*deleted)}});
+            else
+                log_event(LogLevel::warning, "register_retention_failed");
+        });
+        retention_timer.expires_after(retention_interval);
+        retention_timer.async_wait([this](boost::system::error_code error) {
+            if (!error && !context.stopping.load())
+                delete_expired_visits();
+        });
+    }
 
     void begin_shutdown() {
         if (context.stopping.exchange(true))
@@ -49,6 +70,7 @@ struct Server::Impl {
         for (auto& listener : listeners)
             listener->stop();
         signals.cancel();
+        retention_timer.cancel();
         hub.shut_down();
         // Closed peers end their sessions; when none is left, run() returns by itself. A peer
         // that does not answer its close frame is not waited for past the grace period.
@@ -82,6 +104,8 @@ struct Server::Impl {
     ServerContext context;
     asio::signal_set signals;
     asio::steady_timer grace_timer;
+    asio::steady_timer retention_timer;
+    core::SystemClock clock;
     std::vector<std::shared_ptr<Listener>> listeners;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
 };
@@ -114,6 +138,7 @@ void Server::run() {
     });
     for (auto& listener : impl.listeners)
         listener->run();
+    asio::post(impl.io, [&impl] { impl.delete_expired_visits(); });
 
     unsigned threads = impl.config.threads;
     if (threads == 0)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "hub.hpp"
+#include "register_labels.hpp"
 
 #include "neuvo/config/server_config.hpp"
 #include "neuvo/store/store.hpp"
@@ -17,6 +18,7 @@ struct ServerContext {
     Hub& hub;
     std::atomic<std::size_t> connections{0};
     std::atomic<bool> stopping{false};
+    RegisterLabels labels{}; // for the statistics' CSV files; read at start
 };
 
 // Holds one unit of the connection limit for as long as a connection lives, whichever session

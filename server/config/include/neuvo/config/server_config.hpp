@@ -33,6 +33,13 @@ struct Limits {
     std::chrono::seconds idle_timeout = std::chrono::seconds(60);
 };
 
+// The visit register: how long its rows are kept.
+struct VisitRegisterSettings {
+    // Rows that started longer ago than this are deleted (checked at start and every hour).
+    // About five years by default: long enough for yearly reports and their comparisons.
+    std::chrono::days retention = std::chrono::days(1826);
+};
+
 struct ServerConfig {
     Endpoint listen;                    // HTTPS and WSS
     std::optional<Endpoint> plain_http; // only behind a proxy that terminates TLS
@@ -43,6 +50,7 @@ struct ServerConfig {
     unsigned threads = 0;                     // 0: one per core
     std::string timezone = "Europe/Helsinki"; // schedules are in this zone's local time
     Limits limits;
+    VisitRegisterSettings visit_register; // "register" in the file
     core::Policy policy;
     core::ServiceNetwork network;
 };
