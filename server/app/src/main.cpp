@@ -2,6 +2,7 @@
 
 #include "admin_commands.hpp"
 #include "command_line.hpp"
+#include "demo_visits.hpp"
 
 #include "neuvo/config/server_config.hpp"
 #include "neuvo/net/server.hpp"
@@ -26,6 +27,9 @@ constexpr const char* usage = R"(usage:
   neuvo-server --config FILE admin disable|enable --login L
   neuvo-server --config FILE demo-advisors   create demo advisors and print their sign-in
   neuvo-server --config FILE demo-answers    add a few shared answers to an empty list
+  neuvo-server --config FILE demo-visits [--database FILE] [--count N] [--seed S] [--months M]
+                                       [--if-empty]
+                                             add N (3000) demo register rows over M (12) months
 )";
 
 // Schedules are written in the service's local time; the C library's TZ rules (with daylight
@@ -54,7 +58,7 @@ int serve(const neuvo::config::ServerConfig& config) {
 int main(int argc, char** argv) {
     try {
         auto line = neuvo::app::CommandLine::parse(
-            argc, argv, {"check-config", "password-stdin", "help", "national"});
+            argc, argv, {"check-config", "password-stdin", "help", "national", "if-empty"});
         if (line.has("help")) {
             std::cout << usage;
             return 0;
@@ -79,6 +83,10 @@ int main(int argc, char** argv) {
         if (line.words.front() == "demo-answers") {
             std::filesystem::create_directories(config.database.parent_path());
             return neuvo::app::create_demo_answers(config, std::cout);
+        }
+        if (line.words.front() == "demo-visits") {
+            std::filesystem::create_directories(config.database.parent_path());
+            return neuvo::app::create_demo_visits(line, config, std::cout);
         }
         throw neuvo::app::UsageError("unknown command \"" + line.words.front() + "\"");
     } catch (const neuvo::app::UsageError& error) {
