@@ -41,7 +41,7 @@ const catalogueSets = [
     name: 'register',
     directory: join(webRoot, 'i18n', 'register'),
     required: ['en', 'fi', 'sv'],
-    users: [],
+    users: ['statistics.html', 'js/statistics.js'],
   },
 ];
 

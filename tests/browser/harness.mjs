@@ -78,7 +78,9 @@ function writeTestConfig(workDirectory, routing) {
 
 // accounts: [{ login, name, point, languages: ['fi', 'ar'], role?, organisation? (a clerk's),
 //   national? (a supervisor of every point), password }]
-export async function startServer({ accounts, routing } = {}) {
+// commands: server commands run with the test configuration before the server starts, e.g.
+//   [['demo-visits', '--count', '3000']].
+export async function startServer({ accounts, routing, commands } = {}) {
   assert.ok(existsSync(serverBinary), `server binary not found: ${serverBinary} (set NEUVO_SERVER)`);
   server.workDirectory = mkdtempSync(join(tmpdir(), 'neuvo-browser-'));
   runOrFail('bash', [join(sourceDirectory, 'scripts', 'dev-cert.sh'), server.workDirectory]);
@@ -95,6 +97,7 @@ export async function startServer({ accounts, routing } = {}) {
     args.push('--password-stdin');
     runOrFail(serverBinary, args, { input: `${account.password}\n` });
   }
+  for (const command of commands ?? []) runOrFail(serverBinary, ['--config', configPath, ...command]);
 
   const child = spawn(serverBinary, ['--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   server.process = child;
