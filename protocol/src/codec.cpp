@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -236,6 +237,27 @@ json encode_fields(const core::AdvisorLeft& m) {
             {"advisor", badge_fields(m.advisor)}};
 }
 
+json encode_fields(const core::WrapupDue& m) {
+    return {{"type", "wrapup_due"},   {"conversation", m.conversation},
+            {"language", m.language}, {"home", m.home_municipality},
+            {"channel", m.channel},   {"due_at", format_timestamp(m.due_at)}};
+}
+
+json encode_fields(const core::WrapupDone& m) {
+    json message = {
+        {"type", "wrapup_done"}, {"conversation", m.conversation}, {"status", m.status}};
+    if (!m.ref.empty())
+        message["ref"] = m.ref;
+    return message;
+}
+
+json encode_fields(const core::Rated& m) {
+    json message = {{"type", "rated"}, {"conversation", m.conversation}};
+    if (!m.ref.empty())
+        message["ref"] = m.ref;
+    return message;
+}
+
 json encode_fields(const core::CustomerCode& m) {
     json message = {{"type", "customer_code"},
                     {"conversation", m.conversation},
@@ -290,7 +312,57 @@ core::AdvisorId colleague_id(const json& message) {
 }
 
 // What the field table cannot say: a transfer names exactly one receiver.
+// The shape of a wrap-up's "fields": known names only, a string each, an array of strings for
+// the fields that take several codes. Whether each value is a code is the core's to say.
+std::optional<DecodeError> wrapup_fields_problem(const json& fields, const std::string& ref) {
+    for (const auto& [name, value] : fields.items()) {
+        const core::RegisterField* field = core::find_register_field(name);
+        if (field == nullptr && name != "country")
+            return DecodeError{"invalid_field",
+                               "field \"fields." + name + "\" is not a wrap-up field", ref};
+        const bool multiple = field != nullptr && field->multiple;
+        bool fits = multiple ? value.is_array() : value.is_string();
+        if (multiple && fits) {
+            fits = std::all_of(value.begin(), value.end(),
+                               [](const json& code) { return code.is_string(); });
+        }
+        if (!fits)
+            return DecodeError{"invalid_field",
+                               "field \"fields." + name + "\" must be " +
+                                   (multiple ? "an array of codes" : "a code (a string)"),
+                               ref};
+    }
+    return std::nullopt;
+}
+
+core::Wrapup wrapup_of(const json& fields) {
+    core::Wrapup wrapup;
+    std::pair<const char*, std::string*> singles[] = {
+        {"age_group", &wrapup.age_group},
+        {"gender", &wrapup.gender},
+        {"residence", &wrapup.residence},
+        {"immigration_reason", &wrapup.immigration_reason},
+        {"citizenship", &wrapup.citizenship},
+        {"country", &wrapup.country},
+        {"education", &wrapup.education},
+        {"labour_status", &wrapup.labour_status},
+        {"first_contact", &wrapup.first_contact},
+        {"interpreter", &wrapup.interpreter},
+    };
+    for (auto& [name, target] : singles) {
+        if (auto value = fields.find(name); value != fields.end())
+            *target = value->get<std::string>();
+    }
+    if (auto topics = fields.find("topics"); topics != fields.end())
+        wrapup.topics = topics->get<std::vector<std::string>>();
+    if (auto referrals = fields.find("referrals"); referrals != fields.end())
+        wrapup.referrals = referrals->get<std::vector<std::string>>();
+    return wrapup;
+}
+
 std::optional<DecodeError> cross_field_problem(const json& message, const std::string& ref) {
+    if (message.at("type") == "wrapup")
+        return wrapup_fields_problem(message.at("fields"), ref);
     if (message.at("type") != "transfer")
         return std::nullopt;
     const bool to_colleague = message.contains("colleague") && !message["colleague"].is_null();
@@ -361,6 +433,17 @@ Inbound to_inbound(const json& message) {
     if (type == "join")
         return JoinWithCode{message.at("id").get<std::string>(),
                             message.at("code").get<std::string>()};
+    if (type == "wrapup")
+        return SaveWrapup{message.at("id").get<std::string>(),
+                          message.at("conversation").get<std::string>(),
+                          wrapup_of(message.at("fields"))};
+    if (type == "rate") {
+        // The schema accepted a positive integer; anything past 5 is refused by the core.
+        const auto rating = message.at("rating").get<std::uint64_t>();
+        return RateConversation{message.at("id").get<std::string>(),
+                                message.at("conversation").get<std::string>(),
+                                rating > 1000 ? 1000 : static_cast<int>(rating)};
+    }
     if (type == "leave")
         return LeaveConversation{message.at("id").get<std::string>(),
                                  message.at("conversation").get<std::string>()};

@@ -168,8 +168,11 @@ TEST_CASE("an invited colleague joins the conversation and everyone hears everyo
                     "to 12: presence away capacity=3 active=1"});
         Lines ended = text(f.board.end_conversation(12, "c-1", "e-1"));
         CHECK(ended[0] == "to 1: ended c-1 seq=6 reason=advisor");
-        CHECK(mentions(ended, "visit served point=837-mainio advisor_point=837-mainio"));
-        CHECK(mentions(ended, "invited=1"));
+        // The new lead owes the wrap-up.
+        CHECK(mentions(ended, "to 12: wrapup due c-1"));
+        const std::string row = f.row_after_wrapup(12, "c-1");
+        CHECK(row.starts_with("visit served point=837-mainio advisor_point=837-mainio"));
+        CHECK(row.find("invited=1") != std::string::npos);
     }
     SECTION("an invited advisor cannot end the conversation for the others") {
         CHECK(text(f.board.end_conversation(12, "c-1", "e-1")) ==
@@ -263,11 +266,12 @@ TEST_CASE("a transfer to a colleague hands over the lead, the seat and the note"
                     "to 1: accepted m-1 c-1 seq=3"});
         CHECK(text(f.board.post_message(10, "c-1", "m-2", "Hei")) ==
               Lines{"to 10: error not_in_conversation ref=m-2"});
-        Lines ended = text(f.board.end_conversation(12, "c-1", "e-1"));
-        CHECK(mentions(ended, "visit served point=837-mainio advisor_point=837-mainio chat fi "
-                              "home=091 tier=own-point hour=2026-11-25T14:00:00 wait=0 "
-                              "duration=5 ended_by=advisor transfers=1 from=091-virka "
-                              "to=837-mainio"));
+        f.board.end_conversation(12, "c-1", "e-1");
+        CHECK(f.row_after_wrapup(12, "c-1") ==
+              "visit served point=837-mainio advisor_point=837-mainio chat fi "
+              "home=091 tier=own-point hour=2026-11-25T14:00:00 wait=0 "
+              "duration=5 ended_by=advisor transfers=1 from=091-virka "
+              "to=837-mainio wrapup=saved");
     }
     SECTION("declined: it stays with the sender") {
         CHECK(text(f.board.decline_offer(12, "c-1", "d-1")) ==
@@ -328,10 +332,11 @@ TEST_CASE("a transfer to a language's queue keeps the conversation until the nex
     CHECK(text(f.board.post_message(1, "c-1", "m-1", "مرحبا")) ==
           Lines{"to 13: message c-1 seq=3 id=m-1 from=client author= text=مرحبا at=+2s",
                 "to 1: accepted m-1 c-1 seq=3"});
-    Lines ended = text(f.board.end_conversation(1, "c-1", "e-1"));
-    CHECK(mentions(ended, "visit served point=092-vantaa advisor_point=092-vantaa chat ar "
+    f.board.end_conversation(1, "c-1", "e-1");
+    const std::string row = f.row_after_wrapup(13, "c-1");
+    CHECK(row.starts_with("visit served point=092-vantaa advisor_point=092-vantaa chat ar "
                           "home=091"));
-    CHECK(mentions(ended, "transfers=1 from=091-virka to=092-vantaa"));
+    CHECK(row.find("transfers=1 from=091-virka to=092-vantaa") != std::string::npos);
 }
 
 TEST_CASE("a lead who does not come back leaves the conversation to the invited advisor",

@@ -134,10 +134,14 @@ TEST_CASE("ending a conversation tells both sides and records the visit", "[core
 
     CHECK(text(f.board.end_conversation(10, "c-1", "e-1")) ==
           Lines{"to 1: ended c-1 seq=2 reason=advisor", "to 10: ended c-1 seq=2 reason=advisor",
-                "visit served point=091-virka advisor_point=091-virka chat ar home=049 "
-                "tier=region hour=2026-11-25T14:00:00 wait=45 duration=600 ended_by=advisor",
+                "to 10: wrapup due c-1 ar home=049 chat",
                 "to 10: presence available capacity=2 active=0"});
     CHECK(f.board.open_conversations() == 0);
+    // The row is written with the advisor's wrap-up (wrapup_tests.cpp).
+    CHECK(f.row_after_wrapup(10, "c-1") ==
+          "visit served point=091-virka advisor_point=091-virka chat ar home=049 "
+          "tier=region hour=2026-11-25T14:00:00 wait=45 duration=600 ended_by=advisor "
+          "wrapup=saved");
     // It is gone for both.
     CHECK(text(f.board.post_message(1, "c-1", "m-2", "Hei?")) ==
           Lines{"to 1: error not_in_conversation ref=m-2"});
@@ -156,9 +160,11 @@ TEST_CASE("the visit's hour is the hour of the request, even when served in the 
     f.clock.advance(20s);
     f.accepting(f.board.set_presence(10, Presence::available, std::nullopt, "p-1"));
     f.clock.advance(1500ms); // part of a second is not counted
-    CHECK(text(f.board.end_conversation(1, "c-1", "e-1"))[2] ==
+    f.board.end_conversation(1, "c-1", "e-1");
+    CHECK(f.row_after_wrapup(10, "c-1") ==
           "visit served point=853-infotori advisor_point=853-infotori chat fi home=unknown "
-          "tier=national hour=2026-11-25T14:00:00 wait=20 duration=1 ended_by=client");
+          "tier=national hour=2026-11-25T14:00:00 wait=20 duration=1 ended_by=client "
+          "wrapup=saved");
 }
 
 TEST_CASE("only a participant ends a conversation", "[core][conversation]") {
@@ -179,8 +185,7 @@ TEST_CASE("an advisor who steps away keeps the conversations", "[core][conversat
     // Ending frees the seat, but an away advisor takes no one.
     CHECK(text(f.board.end_conversation(10, "c-1", "e-1")) ==
           Lines{"to 1: ended c-1 seq=2 reason=advisor", "to 10: ended c-1 seq=2 reason=advisor",
-                "visit served point=091-virka advisor_point=091-virka chat fi home=091 "
-                "tier=own-point hour=2026-11-25T14:00:00 wait=0 duration=0 ended_by=advisor",
+                "to 10: wrapup due c-1 fi home=091 chat",
                 "to 10: presence away capacity=1 active=0",
                 // The first conversation of the language took no time: so does the estimate.
                 "to 3: queued r-3 fi position=1 advisors=2 wait=0"});

@@ -150,6 +150,13 @@ inline std::string outbound_text(const Outbound& message) {
                 return "joined customer " + m.conversation + " seq=" + std::to_string(m.seq);
             } else if constexpr (std::is_same_v<T, CustomerLeft>) {
                 return "left customer " + m.conversation + " seq=" + std::to_string(m.seq);
+            } else if constexpr (std::is_same_v<T, WrapupDue>) {
+                return "wrapup due " + m.conversation + " " + m.language +
+                       " home=" + m.home_municipality + " " + m.channel;
+            } else if constexpr (std::is_same_v<T, WrapupDone>) {
+                return "wrapup " + m.status + " " + m.conversation + " ref=" + m.ref;
+            } else if constexpr (std::is_same_v<T, Rated>) {
+                return "rated " + m.conversation + " ref=" + m.ref;
             } else if constexpr (std::is_same_v<T, ConversationLeft>) {
                 return "you left " + m.conversation + " reason=" + m.reason;
             } else {
@@ -169,7 +176,9 @@ inline std::string visit_text(const VisitRecord& v) {
            (v.transfers == 0 ? ""
                              : " transfers=" + std::to_string(v.transfers) + " from=" +
                                    v.transfer_from_point_id + " to=" + v.transfer_to_point_id) +
-           (v.invited_advisors == 0 ? "" : " invited=" + std::to_string(v.invited_advisors));
+           (v.invited_advisors == 0 ? "" : " invited=" + std::to_string(v.invited_advisors)) +
+           (v.wrapup_state == "none" ? "" : " wrapup=" + v.wrapup_state) +
+           (v.rating ? " rating=" + std::to_string(*v.rating) : "");
 }
 
 inline std::string effect_text(const Effect& effect) {
@@ -180,6 +189,8 @@ inline std::string effect_text(const Effect& effect) {
                 return "to " + std::to_string(e.to) + ": " + outbound_text(e.message);
             } else if constexpr (std::is_same_v<T, RecordVisit>) {
                 return visit_text(e.record);
+            } else if constexpr (std::is_same_v<T, RecordRating>) {
+                return "rating " + e.conversation + " " + std::to_string(e.rating);
             } else {
                 static_assert(std::is_same_v<T, CloseSession>);
                 return "close " + std::to_string(e.session) + ": " + e.reason;

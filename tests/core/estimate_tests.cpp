@@ -43,8 +43,7 @@ TEST_CASE("the estimate follows the recent conversations of the language", "[cor
     f.clock.advance(100s);
     CHECK(text(f.accepting(f.board.end_conversation(1, "c-1", "e"))) ==
           Lines{"to 1: ended c-1 seq=1 reason=client", "to 10: ended c-1 seq=1 reason=client",
-                "visit served point=091-virka advisor_point=091-virka chat fi home=091 "
-                "tier=own-point hour=2026-11-25T14:00:00 wait=0 duration=100 ended_by=client",
+                "to 10: wrapup due c-1 fi home=091 chat",
                 "to 10: presence available capacity=1 active=0",
                 "to 10: offer c-2 fi home=091 tier=own-point expires=+120s",
                 "to 10: presence available capacity=1 active=1",

@@ -40,9 +40,10 @@ TEST_CASE("an offer reserves a seat and the client keeps its place until the adv
     CHECK(f.board.next_deadline() == test_start + 600s);
     // The visit's wait runs from the request to the accept.
     f.clock.advance(10s);
-    CHECK(text(f.board.end_conversation(1, "c-1", "e-1"))[2] ==
+    f.board.end_conversation(1, "c-1", "e-1");
+    CHECK(f.row_after_wrapup(10, "c-1") ==
           "visit served point=091-virka advisor_point=091-virka chat fi home=091 tier=own-point "
-          "hour=2026-11-25T14:00:00 wait=5 duration=10 ended_by=client");
+          "hour=2026-11-25T14:00:00 wait=5 duration=10 ended_by=client wrapup=saved");
 }
 
 TEST_CASE("an offer not answered in time goes to the next advisor, the client keeping its place",

@@ -62,9 +62,7 @@ TEST_CASE("capacity may drop below the current load, with no new client until th
     auto freed = text(f.accepting(f.board.end_conversation(3, "c-3", "e-3")));
     CHECK(freed == Lines{"to 3: ended c-3 seq=1 reason=client",
                          "to 10: ended c-3 seq=1 reason=client",
-                         "visit served point=091-virka advisor_point=091-virka chat fi home=091 "
-                         "tier=own-point hour=2026-11-25T14:00:00 wait=0 duration=0 "
-                         "ended_by=client",
+                         "to 10: wrapup due c-3 fi home=091 chat",
                          "to 10: presence available capacity=1 active=0",
                          "to 10: offer c-4 fi home=091 tier=own-point expires=+20s",
                          "to 10: presence available capacity=1 active=1",

@@ -73,8 +73,7 @@ TEST_CASE("a freed advisor takes waiting clients first come, first served", "[co
     f.clock.advance(5min);
     CHECK(text(f.accepting(f.board.end_conversation(10, "c-1", "e-1"))) ==
           Lines{"to 1: ended c-1 seq=1 reason=advisor", "to 10: ended c-1 seq=1 reason=advisor",
-                "visit served point=091-virka advisor_point=091-virka chat ar home=091 "
-                "tier=own-point hour=2026-11-25T14:00:00 wait=0 duration=300 ended_by=advisor",
+                "to 10: wrapup due c-1 ar home=091 chat",
                 "to 10: presence available capacity=1 active=0",
                 "to 10: offer c-2 ar home=049 tier=region expires=+320s",
                 "to 10: presence available capacity=1 active=1",

@@ -51,6 +51,19 @@ struct SwitchboardFixture {
                                                   "p-" + std::to_string(session)));
     }
 
+    // The register row an all-unknown wrap-up of the ended conversation writes, as text ("" when
+    // the advisor on `session` owed none), once the store has it.
+    std::string row_after_wrapup(SessionId advisor, const std::string& conversation) {
+        const Effects saved = board.save_wrapup(advisor, conversation, Wrapup{}, "w-test");
+        board.visit_stored(conversation, true);
+        for (const Effect& effect : saved) {
+            if (const auto* visit = std::get_if<RecordVisit>(&effect)) {
+                return visit_text(visit->record);
+            }
+        }
+        return "";
+    }
+
     Effects client(SessionId session, const std::string& language, const std::string& home,
                    const std::vector<std::string>& also_speaks = {}) {
         board.client_connected(session);

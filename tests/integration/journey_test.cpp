@@ -107,12 +107,59 @@ TEST_CASE("an Arabic-speaking client from Espoo reaches a capital-region advisor
     CHECK(ended["reason"] == "client");
     CHECK(ended["seq"] == 9);
     CHECK(aino->await("conversation_ended")["reason"] == "client");
+    // The conversation is over, but not its register row: Aino owes the wrap-up.
+    auto due = aino->expect("wrapup_due");
+    CHECK(due["conversation"] == conversation);
+    CHECK(due["language"] == "ar");
+    CHECK(due["home"] == "049");
+    CHECK(due["channel"] == "chat");
     CHECK(aino->await("presence", {})["active"] == 0);
+
+    // The client rates the advice; a second rating is refused.
+    client->send({{"type", "rate"}, {"id", "f-1"}, {"conversation", conversation}, {"rating", 4}});
+    CHECK(client->expect("rated")["ref"] == "f-1");
+    client->send({{"type", "rate"}, {"id", "f-2"}, {"conversation", conversation}, {"rating", 5}});
+    CHECK(client->expect("error")["code"] == "not_in_conversation");
+
+    // A wrap-up with a wrong code is refused, naming the field; the corrected one is saved.
+    aino->send({{"type", "wrapup"},
+                {"id", "w-0"},
+                {"conversation", conversation},
+                {"fields", {{"age_group", "25-34"}, {"country", "Iraq"}}}});
+    auto refused = aino->expect("error");
+    CHECK(refused["code"] == "invalid_field");
+    CHECK(refused["ref"] == "w-0");
+    CHECK(refused["reason"].get<std::string>().find("country") != std::string::npos);
+    aino->send({{"type", "wrapup"},
+                {"id", "w-1"},
+                {"conversation", conversation},
+                {"fields",
+                 {{"age_group", "25-34"},
+                  {"gender", "female"},
+                  {"residence", "1-3"},
+                  {"country", "IQ"},
+                  {"topics", {"residence-permits", "forms"}},
+                  {"referrals", {"migri"}},
+                  {"first_contact", "yes"}}}});
+    auto done = aino->expect("wrapup_done");
+    CHECK(done["status"] == "saved");
+    CHECK(done["ref"] == "w-1");
+    CHECK(done["conversation"] == conversation);
 
     REQUIRE(server.stop() == 0);
     neuvo::store::Database database(server.database().string());
     auto rows = database.visits();
     REQUIRE(rows.size() == 1);
+    CHECK(rows[0]["wrapup"] == "saved");
+    CHECK(rows[0]["age_group"] == "25-34");
+    CHECK(rows[0]["gender"] == "female");
+    CHECK(rows[0]["residence"] == "1-3");
+    CHECK(rows[0]["country"] == "IQ");
+    CHECK(rows[0]["education"] == "unknown");
+    CHECK(rows[0]["topics"] == "forms residence-permits");
+    CHECK(rows[0]["referrals"] == "migri");
+    CHECK(rows[0]["first_contact"] == "yes");
+    CHECK(rows[0]["rating"] == "4");
     CHECK(rows[0]["outcome"] == "served");
     CHECK(rows[0]["point_id"] == "091-virka");
     CHECK(rows[0]["advisor_point_id"] == "091-virka");
@@ -192,7 +239,24 @@ TEST_CASE("a second client waits with position 1 and is served when the first co
                                                "transfers",
                                                "transfer_from_point_id",
                                                "transfer_to_point_id",
-                                               "invited_advisors"};
+                                               "invited_advisors",
+                                               "wrapup",
+                                               "age_group",
+                                               "gender",
+                                               "residence",
+                                               "immigration_reason",
+                                               "citizenship",
+                                               "education",
+                                               "labour_status",
+                                               "first_contact",
+                                               "interpreter",
+                                               "country",
+                                               "rating",
+                                               "topics",
+                                               "referrals"};
+        // The server stopped before Aino wrote the wrap-ups: the rows were written without them.
+        for (const auto& row : rows)
+            CHECK(row.at("wrapup") == "missing");
         for (const auto& row : rows)
             for (const auto& [column, value] : row) {
                 CHECK(allowed.count(column) == 1);

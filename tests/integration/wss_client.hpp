@@ -53,7 +53,8 @@ public:
     // The next frame of this type, passing over frames of the `ignored` types (updates such as
     // queue estimates and presence that a step of a test does not care about).
     nlohmann::json await(const std::string& type,
-                         const std::vector<std::string>& ignored = {"queued", "presence"},
+                         const std::vector<std::string>& ignored = {"queued", "presence",
+                                                                    "wrapup_due"},
                          std::chrono::milliseconds timeout = 5s);
     // A frame if one arrives within the time, nothing otherwise.
     std::optional<nlohmann::json> try_receive(std::chrono::milliseconds timeout);

@@ -424,3 +424,52 @@ TEST_CASE("presence follow_schedule is true, false or absent", "[protocol][decod
         decode_as<protocol::SetPresence>(R"({"type": "presence", "id": "p-4", "status": "away"})")
             .follow_schedule.has_value());
 }
+
+TEST_CASE("a wrap-up's fields are known names with a code or a list of codes each",
+          "[protocol][decode][wrapup]") {
+    auto wrapup = [](json fields) {
+        return json{{"type", "wrapup"}, {"id", "w-1"}, {"conversation", "c-1"}, {"fields", fields}}
+            .dump();
+    };
+    auto refused = [&](json fields, const std::string& naming) {
+        const auto error = decode_error(wrapup(std::move(fields)));
+        CHECK(error.code == "invalid_field");
+        CHECK(error.reason.find(naming) != std::string::npos);
+        CHECK(error.ref == "w-1");
+    };
+    refused({{"name", "Matti"}}, "fields.name");
+    refused({{"notes", "called back"}}, "fields.notes");
+    refused({{"gender", 1}}, "fields.gender");
+    refused({{"country", json::array({"IQ"})}}, "fields.country");
+    refused({{"topics", "forms"}}, "fields.topics");
+    refused({{"referrals", json::array({"kela", 3})}}, "fields.referrals");
+    CHECK(decode_error(json{{"type", "wrapup"}, {"id", "w-2"}, {"conversation", "c-1"},
+                            {"fields", "all unknown"}}
+                           .dump())
+              .code == "invalid_field");
+    CHECK(decode_error(R"({"type":"wrapup","id":"w-3","conversation":"c-1"})").code ==
+          "missing_field");
+
+    // Left out means unknown; the codes themselves are the core's to check.
+    const auto empty = decode_as<protocol::SaveWrapup>(wrapup(json::object()));
+    CHECK(empty.wrapup.gender == "unknown");
+    CHECK(empty.wrapup.topics.empty());
+    const auto some = decode_as<protocol::SaveWrapup>(
+        wrapup({{"gender", "male"}, {"topics", json::array({"forms", "housing"})}}));
+    CHECK(some.wrapup.gender == "male");
+    CHECK(some.wrapup.topics == std::vector<std::string>{"forms", "housing"});
+}
+
+TEST_CASE("a rating is a positive integer", "[protocol][decode][rating]") {
+    auto rate = [](json rating) {
+        return json{{"type", "rate"}, {"id", "f-1"}, {"conversation", "c-1"}, {"rating", rating}}
+            .dump();
+    };
+    CHECK(decode_error(rate(0)).code == "invalid_field");
+    CHECK(decode_error(rate(-3)).code == "invalid_field");
+    CHECK(decode_error(rate("5")).code == "invalid_field");
+    CHECK(decode_error(rate(4.5)).code == "invalid_field");
+    CHECK(decode_as<protocol::RateConversation>(rate(4)).rating == 4);
+    // Past 5 is the core's to refuse; a huge number does not overflow on the way.
+    CHECK(decode_as<protocol::RateConversation>(rate(std::uint64_t{1} << 62)).rating > 5);
+}

@@ -225,6 +225,28 @@ void check_decoded_fields(const json& example, const protocol::Inbound& decoded)
         REQUIRE(join != nullptr);
         CHECK(join->id == example.at("id").get<std::string>());
         CHECK(join->code == example.at("code").get<std::string>());
+    } else if (type == "wrapup") {
+        const auto* wrapup = std::get_if<protocol::SaveWrapup>(&decoded);
+        REQUIRE(wrapup != nullptr);
+        CHECK(wrapup->id == example.at("id").get<std::string>());
+        CHECK(wrapup->conversation == example.at("conversation").get<std::string>());
+        const auto& fields = example.at("fields");
+        CHECK(wrapup->wrapup.age_group == fields.value("age_group", std::string("unknown")));
+        CHECK(wrapup->wrapup.country == fields.value("country", std::string("unknown")));
+        CHECK(wrapup->wrapup.labour_status ==
+              fields.value("labour_status", std::string("unknown")));
+        CHECK(wrapup->wrapup.topics ==
+              fields.value("topics", std::vector<std::string>{}));
+        CHECK(wrapup->wrapup.referrals ==
+              fields.value("referrals", std::vector<std::string>{}));
+        // The example is a wrap-up the server accepts, codes and all.
+        CHECK(core::wrapup_problem(wrapup->wrapup).empty());
+    } else if (type == "rate") {
+        const auto* rate = std::get_if<protocol::RateConversation>(&decoded);
+        REQUIRE(rate != nullptr);
+        CHECK(rate->id == example.at("id").get<std::string>());
+        CHECK(rate->conversation == example.at("conversation").get<std::string>());
+        CHECK(rate->rating == example.at("rating").get<int>());
     } else if (type == "leave") {
         const auto* leave = std::get_if<protocol::LeaveConversation>(&decoded);
         REQUIRE(leave != nullptr);
@@ -413,7 +435,7 @@ TEST_CASE("PROTOCOL.md shows an example of every message type of the schema",
         {"json to-server",
          {"request", "cancel", "message", "ack", "end", "presence", "accept", "decline",
           "directory", "consult_open", "consult_message", "consult_close", "invite", "transfer",
-          "leave", "customer_code", "join"}},
+          "leave", "customer_code", "join", "wrapup", "rate"}},
         {"json to-peer",
          {"welcome",
           "queued",
@@ -438,7 +460,10 @@ TEST_CASE("PROTOCOL.md shows an example of every message type of the schema",
           "conversation_left",
           "customer_code",
           "customer_joined",
-          "customer_left"}},
+          "customer_left",
+          "wrapup_due",
+          "wrapup_done",
+          "rated"}},
     };
     for (const auto& [info, expected_types] : documented_types) {
         std::set<std::string> shown;
@@ -493,6 +518,8 @@ TEST_CASE("every error code the server sends is listed in the error-code table",
         "only_advisor",
         "not_in_consult",
         "unknown_code",
+        "wrapup_saving",
+        "not_saved",
     };
     auto table = error_table_codes(read_document());
     REQUIRE_FALSE(table.empty());

@@ -176,6 +176,8 @@ void read_routing(const Field& field, core::Policy& policy) {
         policy.service_history = static_cast<int>(field.at("service_history").integer(1, 1000));
     if (field.has("handover_timeout_seconds"))
         policy.handover_timeout = seconds(field.at("handover_timeout_seconds").integer(1, 3600));
+    if (field.has("wrapup_timeout_seconds"))
+        policy.wrapup_timeout = seconds(field.at("wrapup_timeout_seconds").integer(1, 86400));
 }
 
 void read_languages(const Field& field, core::ServiceNetwork& network) {
@@ -295,8 +297,6 @@ ServerConfig parse_config(const std::string& text, const std::filesystem::path& 
         read_limits(root.at("limits"), config);
     if (root.has("routing"))
         read_routing(root.at("routing"), config.policy);
-    if (root.has("timezone")) {
-        config.timezone = root.at("timezone").text();
     if (root.has("register")) {
         const auto visit_register = root.at("register");
         if (!visit_register.value().is_object())
@@ -307,6 +307,8 @@ ServerConfig parse_config(const std::string& text, const std::filesystem::path& 
             config.visit_register.retention =
                 std::chrono::days(visit_register.at("retention_days").integer(31, 366 * 50));
     }
+    if (root.has("timezone")) {
+        config.timezone = root.at("timezone").text();
         // An unknown zone would silently become UTC and shift every schedule by hours.
         if (config.timezone.find("..") != std::string::npos ||
             !std::filesystem::is_regular_file("/usr/share/zoneinfo/" + config.timezone))

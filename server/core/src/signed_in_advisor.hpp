@@ -30,6 +30,9 @@ struct SignedInAdvisor {
     std::vector<std::string> guest_in;
     std::vector<std::string> consults;           // open consult threads
     std::vector<std::string> handovers_received; // invitations and transfers awaiting an answer
+    // Ended conversations whose wrap-up this advisor owes, oldest first. They use no capacity,
+    // but they keep the advisor signed in through a dropped connection like conversations do.
+    std::vector<std::string> wrapups;
     // Since the last conversation ended or the advisor became available: who rested longest
     // gets the next client among equally loaded advisors.
     TimePoint idle_since;

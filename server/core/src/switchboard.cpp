@@ -211,6 +211,11 @@ Effects Switchboard::advisor_connected(SessionId session, AdvisorProfile profile
     for (const std::string& id : advisor.guest_in) {
         restart(id, false);
     }
+    for (const std::string& id : advisor.wrapups) {
+        if (!s.wrapups.at(id).saving) {
+            effects.push_back(Deliver{session, s.wrapup_due(id)});
+        }
+    }
     for (const std::string& id : advisor.consults) {
         const ConsultThread& thread = s.consults.at(id);
         const SignedInAdvisor& other = s.advisors.at(thread.other_than(advisor.profile.id));
@@ -426,6 +431,16 @@ Effects Switchboard::tick() {
     while (!s.grace_deadlines.empty() && s.grace_deadlines.begin()->first <= now) {
         s.end_grace(s.grace_deadlines.begin()->second, effects);
     }
+    while (!s.wrapup_deadlines.empty() && s.wrapup_deadlines.begin()->first <= now) {
+        const std::string conversation = s.wrapup_deadlines.begin()->second;
+        const AdvisorId owner = s.wrapups.at(conversation).advisor;
+        s.record_without_wrapup(conversation, effects);
+        if (auto advisor = s.advisors.find(owner);
+            advisor != s.advisors.end() && advisor->second.connected()) {
+            effects.push_back(
+                Deliver{advisor->second.session, WrapupDone{conversation, "expired", ""}});
+        }
+    }
     // Advisors who passed a client over may be offered it again if it still waits.
     while (!s.reoffer_deadlines.empty() && s.reoffer_deadlines.begin()->first <= now) {
         SessionId client = s.reoffer_deadlines.begin()->second;
@@ -466,6 +481,9 @@ std::optional<TimePoint> Switchboard::next_deadline() const {
     }
     if (!s.handover_deadlines.empty()) {
         consider(s.handover_deadlines.begin()->first);
+    }
+    if (!s.wrapup_deadlines.empty()) {
+        consider(s.wrapup_deadlines.begin()->first);
     }
     if (!s.code_deadlines.empty()) {
         consider(s.code_deadlines.begin()->first);
@@ -516,6 +534,10 @@ std::size_t Switchboard::open_conversations() const {
 
 std::size_t Switchboard::advisors_signed_in() const {
     return state_->advisors.size();
+}
+
+std::size_t Switchboard::wrapups_due() const {
+    return state_->wrapups.size();
 }
 
 } // namespace neuvo::core

@@ -86,6 +86,7 @@ void Switchboard::State::give_up_request(SessionId client, const std::string& en
     }
     VisitRecord visit;
     visit.outcome = "unserved";
+    visit.wrapup_state = "none";
     visit.channel = clients.at(client).requester.channel;
     visit.language = request.language;
     visit.home_municipality = request.home;
@@ -168,6 +169,7 @@ void Switchboard::State::close_conversation(std::string id, const std::string& r
             leave_line(facts.client);
         }
         session.conversation.clear();
+        session.rateable = id;
     }
     for (SessionId companion : talk.companions()) {
         if (auto it = clients.find(companion); it != clients.end()) {
@@ -197,9 +199,17 @@ void Switchboard::State::close_conversation(std::string id, const std::string& r
         history[facts.language].add(visit.duration_seconds, policy.service_history);
         restaffed.insert(facts.language);
     }
-    effects.push_back(RecordVisit{std::move(visit)});
+    visit.conversation = id;
 
     const std::vector<Conversation::Seat> seats = talk.seats();
+    const Conversation::Seat* lead = talk.lead();
+    if (lead != nullptr) {
+        hold_for_wrapup(std::move(visit), lead->advisor, gone, effects);
+    } else {
+        // Waiting in a queue after a transfer: nobody is there to write a wrap-up.
+        visit.wrapup_state = "missing";
+        effects.push_back(RecordVisit{std::move(visit)});
+    }
     conversations.erase(it);
     for (const Conversation::Seat& seat : seats) {
         SignedInAdvisor& advisor = advisors.at(seat.advisor);
@@ -294,6 +304,8 @@ void Switchboard::State::sign_out(AdvisorId id, Effects& effects) {
     for (const std::string& conversation : std::vector<std::string>(advisor.conversations)) {
         close_conversation(conversation, "advisor_disconnected", advisor.session, effects);
     }
+    // Gone for good: nobody else can write these wrap-ups, the rows are written without them.
+    record_wrapups_of(advisor, effects);
     if (advisor.grace_until) {
         grace_deadlines.erase({*advisor.grace_until, id});
     }
@@ -311,7 +323,8 @@ void Switchboard::State::sign_out(AdvisorId id, Effects& effects) {
 void Switchboard::State::lose_connection(SessionId session, Effects& effects) {
     AdvisorId id = advisor_sessions.at(session);
     SignedInAdvisor& advisor = advisors.at(id);
-    if (advisor.conversations.empty()) {
+    // A wrap-up still due keeps the advisor too: a page reloaded mid-form must not lose it.
+    if (advisor.conversations.empty() && advisor.wrapups.empty()) {
         sign_out(id, effects);
         return;
     }

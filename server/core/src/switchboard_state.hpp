@@ -49,6 +49,7 @@ struct ClientSession {
     std::optional<Request> waiting;       // set while the client stands in a line
     std::string conversation;             // set while the client talks with an advisor
     std::vector<std::string> also_speaks; // of the latest request, known languages only
+    std::string rateable; // the conversation that ended last, until the client rates it
 };
 
 struct PendingOffer {
@@ -66,6 +67,15 @@ struct PendingHandover {
     AdvisorId receiver = 0;
     std::string note;
     TimePoint expires_at;
+};
+
+// A served conversation's register row, waiting for the lead advisor's wrap-up.
+struct PendingWrapup {
+    VisitRecord record; // every system field already filled in
+    AdvisorId advisor = 0;
+    TimePoint due;
+    bool saving = false; // sent to the store, its answer not back yet
+    std::string ref;     // of the wrap-up message being saved
 };
 
 struct AdvisorMatch {
@@ -100,6 +110,7 @@ struct Switchboard::State {
     std::map<std::string, std::int64_t> unmet_requests; // by language
     std::map<std::string, PendingHandover> handovers;   // by conversation id
     std::map<std::string, ConsultThread> consults;
+    std::map<std::string, PendingWrapup> wrapups; // by conversation id
     std::uint64_t consults_opened = 0;
 
     // Deadlines, earliest first, so that tick and next_deadline never scan everything.
@@ -107,6 +118,7 @@ struct Switchboard::State {
     std::set<std::pair<TimePoint, AdvisorId>> grace_deadlines;
     std::set<std::pair<TimePoint, SessionId>> long_wait_deadlines;
     std::set<std::pair<TimePoint, std::string>> handover_deadlines;
+    std::set<std::pair<TimePoint, std::string>> wrapup_deadlines;
     // Clerks' codes for their customers: code -> (conversation, until when).
     std::map<std::string, std::pair<std::string, TimePoint>> customer_codes;
     std::set<std::pair<TimePoint, std::string>> code_deadlines;
@@ -146,6 +158,15 @@ struct Switchboard::State {
     void sign_out(AdvisorId advisor, Effects& effects);
     void lose_connection(SessionId session, Effects& effects);
     void end_grace(AdvisorId advisor, Effects& effects);
+
+    // ---- Register rows of ended conversations (wrapups.cpp) ----
+    // The row waits for `lead`'s wrap-up; the lead is told WrapupDue unless its socket is `gone`.
+    void hold_for_wrapup(VisitRecord record, AdvisorId lead, std::optional<SessionId> gone,
+                         Effects& effects);
+    // The row is written as it is, wrap-up "missing"; the advisor is told when still connected.
+    void record_without_wrapup(const std::string& conversation, Effects& effects);
+    void record_wrapups_of(SignedInAdvisor& advisor, Effects& effects);
+    WrapupDue wrapup_due(const std::string& conversation) const;
 
     // ---- Who is in a conversation (participants.cpp) ----
     ColleagueRef colleague_ref(const SignedInAdvisor& advisor) const;

@@ -48,6 +48,10 @@ Hub::Hub(boost::asio::io_context& io, core::ServiceNetwork network, core::Policy
     : strand_(boost::asio::make_strand(io)), timer_(strand_), network_(network),
       board_(std::move(network), policy, clock_, random_prefix()), store_(store) {}
 
+Hub::~Hub() {
+    store_.flush();
+}
+
 std::string Hub::welcome(core::Role role, const core::AdvisorProfile* profile,
                          const core::Requester* clerk) const {
     protocol::Welcome message;
@@ -137,6 +141,10 @@ void Hub::receive(core::SessionId id, protocol::Inbound message) {
                     return board_.issue_customer_code(id, m.conversation, customer_code(), m.id);
                 else if constexpr (std::is_same_v<T, protocol::JoinWithCode>)
                     return board_.join_with_code(id, m.code, m.id);
+                else if constexpr (std::is_same_v<T, protocol::SaveWrapup>)
+                    return board_.save_wrapup(id, m.conversation, m.wrapup, m.id);
+                else if constexpr (std::is_same_v<T, protocol::RateConversation>)
+                    return board_.rate(id, m.conversation, m.rating, m.id);
                 else
                     return board_.leave(id, m.conversation, m.id);
             },
@@ -164,6 +172,9 @@ void Hub::shut_down() {
             peer->close(websocket::close_code::going_away, "the server is shutting down");
             apply(board_.disconnected(id));
         }
+        // Nobody is left to write the wrap-ups still due: their rows go to the store now, before
+        // it is flushed, rather than never.
+        apply(board_.record_pending_visits());
     });
 }
 
@@ -208,7 +219,20 @@ void Hub::apply(core::Effects effects) {
         if (auto* deliver = std::get_if<core::Deliver>(&effect)) {
             send_to(deliver->to, protocol::encode(deliver->message));
         } else if (auto* visit = std::get_if<core::RecordVisit>(&effect)) {
-            store_.record_visit(std::move(visit->record), [](bool committed) {
+            // The core hears back only after the commit: an advisor told "saved" has the row.
+            std::string conversation = visit->record.conversation;
+            store_.record_visit(std::move(visit->record),
+                                [this, conversation = std::move(conversation)](bool committed) {
+                                    if (!committed)
+                                        log_event(LogLevel::error, "register_write_failed");
+                                    if (conversation.empty())
+                                        return;
+                                    boost::asio::post(strand_, [this, conversation, committed] {
+                                        apply(board_.visit_stored(conversation, committed));
+                                    });
+                                });
+        } else if (auto* rating = std::get_if<core::RecordRating>(&effect)) {
+            store_.record_rating(rating->conversation, rating->rating, [](bool committed) {
                 if (!committed)
                     log_event(LogLevel::error, "register_write_failed");
             });

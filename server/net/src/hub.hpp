@@ -26,6 +26,11 @@ class Hub {
 public:
     Hub(boost::asio::io_context& io, core::ServiceNetwork network, core::Policy policy,
         store::Store& store);
+    // Waits for the store to commit everything the hub sent it: its callbacks post back to the
+    // strand, which must still exist when they do (they never run after this).
+    ~Hub();
+    Hub(const Hub&) = delete;
+    Hub& operator=(const Hub&) = delete;
 
     core::SessionId next_session_id() { return ++last_session_id_; }
 

@@ -114,10 +114,25 @@ struct JoinWithCode {
     std::string code;
 };
 
-using Inbound = std::variant<RequestAdvisor, SendText, Acknowledge, EndConversation, SetPresence,
-                             CancelRequest, AnswerOffer, ListColleagues, OpenConsult,
-                             SendConsultText, CloseConsult, InviteColleague, TransferConversation,
-                             LeaveConversation, AskCustomerCode, JoinWithCode>;
+// ---- The end of a conversation: the advisor's wrap-up, the client's rating ----
+
+struct SaveWrapup {
+    std::string id;
+    std::string conversation;
+    core::Wrapup wrapup; // fields left out are "unknown"; codes are checked by the core
+};
+
+struct RateConversation {
+    std::string id;
+    std::string conversation;
+    int rating = 0; // 1-5, checked by the core
+};
+
+using Inbound =
+    std::variant<RequestAdvisor, SendText, Acknowledge, EndConversation, SetPresence, CancelRequest,
+                 AnswerOffer, ListColleagues, OpenConsult, SendConsultText, CloseConsult,
+                 InviteColleague, TransferConversation, LeaveConversation, AskCustomerCode,
+                 JoinWithCode, SaveWrapup, RateConversation>;
 
 // A frame that could not be turned into an Inbound; `code` is one of PROTOCOL.md's error codes.
 struct DecodeError {

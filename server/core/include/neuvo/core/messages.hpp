@@ -252,6 +252,30 @@ struct ConversationEnded {
     std::string reason; // "client", "advisor", "client_disconnected", "advisor_disconnected"
 };
 
+// To the lead advisor when a conversation ends, and again on reconnecting while it is due: the
+// register row waits for this advisor's wrap-up until `due_at`, then is written without it.
+struct WrapupDue {
+    std::string conversation;
+    std::string language;
+    std::string home_municipality;
+    std::string channel;
+    TimePoint due_at;
+};
+
+// The wrap-up is over: "saved" (the row is committed) or "expired" (time ran out, or the
+// advisor was away too long: the row was written without it). `ref` quotes the wrap-up message.
+struct WrapupDone {
+    std::string conversation;
+    std::string status;
+    std::string ref;
+};
+
+// The client's rating is taken.
+struct Rated {
+    std::string conversation;
+    std::string ref;
+};
+
 struct PresenceState {
     Presence status = Presence::away;
     int capacity = 0;
@@ -271,7 +295,7 @@ using Outbound =
                  PresenceState, ErrorReply, Offer, OfferWithdrawn, Alternatives, RequestClosed,
                  AdvisorConnection, Directory, ConsultOpened, ConsultMessage, ConsultClosed,
                  Handover, AdvisorJoined, AdvisorLeft, ConversationLeft, CustomerCode,
-                 CustomerJoined, CustomerLeft>;
+                 CustomerJoined, CustomerLeft, WrapupDue, WrapupDone, Rated>;
 
 // ---- The visit register: metadata of one contact, never content ----
 

@@ -40,6 +40,9 @@ struct Policy {
     std::size_t max_note_bytes = 500; // the note of an invitation or a transfer
     // A clerk's code for the customer to join from a kiosk is good once, for this long.
     std::chrono::seconds customer_code_lifetime{600};
+    // The lead advisor saves the wrap-up within this after the end; then the register row is
+    // written without it (every wrap-up field "unknown").
+    std::chrono::seconds wrapup_timeout{900};
 };
 
 // Who stands behind a client session: an anonymous person ("chat" or "kiosk"), or a
@@ -176,6 +179,19 @@ public:
     // An advisor steps out while another advisor stays in the conversation.
     Effects leave(SessionId session, const std::string& conversation, const std::string& ref);
 
+    // ---- The register row of an ended conversation (wrapups.cpp) ----
+    // The lead advisor's wrap-up of a conversation that ended. Checked here; the row goes to the
+    // store (RecordVisit) and the advisor hears WrapupDone only once the shell reports it stored.
+    Effects save_wrapup(SessionId session, const std::string& conversation, const Wrapup& wrapup,
+                        const std::string& ref);
+    // The client (or clerk) rates its last conversation, once, 1-5.
+    Effects rate(SessionId session, const std::string& conversation, int rating,
+                 const std::string& ref);
+    // The shell's report on a RecordVisit that carried a conversation id: committed or not.
+    Effects visit_stored(const std::string& conversation, bool committed);
+    // The server stops: every row still waiting for a wrap-up is written without it.
+    Effects record_pending_visits();
+
     // ---- A clerk's customer joining from a kiosk (customers.cpp) ----
     // `code` comes from the shell's secure random source (the core has none); it replaces the
     // conversation's previous code. Only the clerk of a language-support conversation asks.
@@ -195,6 +211,8 @@ public:
     std::size_t queue_length(const std::string& language) const;
     std::size_t open_conversations() const;
     std::size_t advisors_signed_in() const;
+    // Ended conversations whose register row still waits for a wrap-up (or for the store).
+    std::size_t wrapups_due() const;
 
 private:
     Effects answer_offer(SessionId session, const std::string& conversation, const std::string& ref,
