@@ -559,3 +559,28 @@ TEST_CASE("routing settings and the time zone are read and checked", "[config]")
     CHECK_THAT(config_error(document, directory.path()),
                Contains("timezone: expected a time zone of the tz database"));
 }
+
+TEST_CASE("the register keeps its rows five years unless told otherwise", "[config][register]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    CHECK(config::parse_config(document.dump(), directory.path()).visit_register.retention ==
+          std::chrono::days(1826));
+    document["register"] = {{"retention_days", 400}};
+    CHECK(config::parse_config(document.dump(), directory.path()).visit_register.retention ==
+          std::chrono::days(400));
+}
+
+TEST_CASE("register.retention_days is a number of days from a month to fifty years",
+          "[config][errors]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    document["register"] = {{"retention_days", 7}};
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("register.retention_days: expected an integer from 31 to 18300, got 7"));
+    document["register"] = {{"retention_days", "5 years"}};
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("register.retention_days: expected an integer"));
+    document["register"] = 1826;
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("register: expected an object such as {\"retention_days\": 1826}"));
+}

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -307,10 +308,42 @@ TEST_CASE("every http example is a JSON object", "[protocol][document]") {
         CHECK(parse_block(block).is_object());
     }
     // The sign-in answer, the supervisors' live view, the shared answers (what is sent, one as
-    // stored, the list) and the error body are documented by example.
+    // stored, the list), the register's fields, a count table and times of the statistics, and
+    // the error body are documented by example.
     CHECK(http_blocks == std::set<std::string>{"json http-advisor", "json http-live",
                                                "json http-answer-text", "json http-answer",
-                                               "json http-answers", "json http-error"});
+                                               "json http-answers", "json http-fields",
+                                               "json http-statistics-counts",
+                                               "json http-statistics-times", "json http-error"});
+}
+
+TEST_CASE("the statistics example is a table whose cells fit its rows and columns",
+          "[protocol][document]") {
+    auto blocks = blocks_tagged("json http-statistics-counts");
+    REQUIRE(blocks.size() == 1);
+    auto table = parse_block(blocks.front());
+    const auto rows = table.at("rows").size();
+    const auto columns = std::max<std::size_t>(table.at("columns").size(), 1);
+    REQUIRE(table.at("cells").size() == rows);
+    CHECK(table.at("row_totals").size() == rows);
+    CHECK(table.at("column_totals").size() == columns);
+    auto check_cell = [](const json& cell) {
+        const auto state = cell.at("state").get<std::string>();
+        if (state == "shown")
+            CHECK(cell.at("value").is_number_integer());
+        else if (state == "small")
+            CHECK(cell.at("value") == "<5");
+        else
+            CHECK((state == "hidden" && cell.at("value").is_null()));
+    };
+    for (const auto& row : table.at("cells")) {
+        REQUIRE(row.size() == columns);
+        for (const auto& cell : row)
+            check_cell(cell);
+    }
+    for (const auto& cell : table.at("row_totals"))
+        check_cell(cell);
+    check_cell(table.at("total"));
 }
 
 namespace {
