@@ -15,6 +15,7 @@ import {
 } from './colleagues.js';
 import { openConsult, renderConsultTexts, setupConsults } from './consults.js';
 import { attachSharedAnswers } from './answers.js';
+import { forgetWrapups, isWrapupRef, renderWrapupTexts, setupWrapups } from './wrapup.js';
 
 const CATALOGUE_DIRECTORY = 'i18n/advisor';
 const UI_LANGUAGE_STORAGE_KEY = 'neuvo.advisor.uiLanguage';
@@ -167,6 +168,7 @@ async function useUiLanguage(tag) {
   elements.uiLanguageSelect.value = state.catalogue.tag;
   state.catalogue.apply(document);
   renderDynamicTexts();
+  await renderWrapupTexts();
 }
 
 // Texts built from state rather than fixed keys, redone when the interface language changes.
@@ -843,6 +845,7 @@ function forgetConversations() {
   }
   state.conversations.clear();
   state.pendingMessages.clear();
+  forgetWrapups();
   state.selectedId = null;
   elements.noConversations.hidden = false;
   elements.noConversationSelected.hidden = false;
@@ -984,6 +987,8 @@ function onConversationLeft(message) {
 }
 
 function onError(message) {
+  // A refused wrap-up is shown on its form (js/wrapup.js).
+  if (isWrapupRef(message.ref)) return;
   if (message.code === 'session_replaced') state.sessionReplaced = true;
   if (message.code === 'no_such_offer') {
     // Answered too late: the offer has gone (offer_withdrawn may be on its way).
@@ -1041,6 +1046,15 @@ function bindEvents() {
       return conversation && !conversation.ended ? conversation : null;
     },
     openConsult: (colleague, about) => openConsult(colleague, about),
+    selectedId: () => state.selectedId,
+    // A wrap-up due for a conversation this page no longer shows (it was reloaded): a panel for
+    // it, already ended.
+    addEndedConversation: (message) => {
+      const conversation = addConversation(message);
+      finishConversation(conversation, 'generic');
+      if (state.selectedId === null) selectConversation(conversation.id, { moveFocus: false });
+      return conversation;
+    },
   };
   document.addEventListener('pointerdown', unlockAudio);
   document.addEventListener('keydown', unlockAudio);
@@ -1062,6 +1076,7 @@ function bindEvents() {
   // After the desk's own handlers, so that a conversation exists before its team is drawn.
   setupColleagues(desk);
   setupConsults(desk);
+  setupWrapups(desk);
 }
 
 async function start() {

@@ -18,6 +18,7 @@ import {
 import {
   disableAlternatives, renderAlternativesPanel, renderQueuePosition, resetQueueView,
 } from './queue-view.js';
+import { createRating } from './rating.js';
 import { requestFromForm, sendRequestMessage } from './request.js';
 import { endSession, sessionAccount } from './session.js';
 
@@ -119,6 +120,13 @@ const state = {
 };
 
 const connection = new Connection('/ws/clerk');
+const rating = createRating(elements.endedPanel, {
+  catalogue: () => state.catalogue,
+  send: (conversation, value) => {
+    const id = connection.nextId('f');
+    return connection.send({ type: 'rate', id, conversation, rating: value }) ? id : null;
+  },
+});
 const chat = new ChatPane(connection, elements.chatLog, () => state.catalogue);
 
 // ---- Screens, alerts, language ----
@@ -667,6 +675,7 @@ function finishConversation(reason) {
   elements.endButton.hidden = true;
   elements.endedPanel.hidden = false;
   elements.kioskPanel.hidden = true;
+  rating.offer(state.conversation.id);
   if (hadFocus) elements.newRequestButton.focus();
 }
 
@@ -679,6 +688,7 @@ function onConversationEnded(message) {
 // The next customer must not read the previous one's chat.
 function forgetConversation() {
   state.conversation = null;
+  rating.clear();
   resetCustomerCode();
   chat.clear();
   elements.supporterInfo.replaceChildren();
@@ -698,6 +708,7 @@ function newRequest() {
 }
 
 function onError(message) {
+  if (rating.onError(message)) return;
   if (message.ref && message.ref === state.customerCode?.id) elements.customerCodeButton.disabled = false;
   if (message.code === 'advisor_unavailable' && chat.holdRefused(message.ref)) return;
   if (message.ref && message.ref === state.cancelId) {
@@ -762,6 +773,7 @@ function bindEvents() {
     .on('message', onMessage)
     .on('accepted', (message) => chat.onAccepted(message))
     .on('conversation_ended', onConversationEnded)
+    .on('rated', (message) => rating.onRated(message))
     .on('error', onError)
     .onClose(onClose);
 }

@@ -16,6 +16,7 @@ import {
   disableAlternatives, renderAlternativesPanel, renderQueuePosition, resetQueueView,
 } from './queue-view.js';
 import { requestFromForm, sendRequestMessage } from './request.js';
+import { createRating } from './rating.js';
 
 const CATALOGUE_DIRECTORY = 'i18n';
 
@@ -114,6 +115,13 @@ const state = {
 };
 
 const connection = new Connection('/ws/client');
+const rating = createRating(elements.endedPanel, {
+  catalogue: () => state.catalogue,
+  send: (conversation, value) => {
+    const id = connection.nextId('f');
+    return connection.send({ type: 'rate', id, conversation, rating: value }) ? id : null;
+  },
+});
 // Messages on their way, and those refused while nobody could read them (sent again later).
 const chat = new ChatPane(connection, elements.chatLog, () => state.catalogue);
 
@@ -639,6 +647,8 @@ function finishConversation(reason) {
   elements.messageForm.hidden = true;
   elements.endButton.hidden = true;
   elements.endedPanel.hidden = false;
+  // A customer who joined with a service desk's code is not the one who asked: the clerk rates.
+  if (!state.conversation.joined) rating.offer(state.conversation.id);
   if (composerHadFocus) elements.startAgainButton.focus();
 }
 
@@ -651,6 +661,7 @@ function onConversationEnded(message) {
 // messages must not stay readable.
 function leaveConversation() {
   state.conversation = null;
+  rating.clear();
   chat.clear();
   elements.advisorInfo.replaceChildren();
   elements.advisorConnectionNotice.hidden = true;
@@ -697,6 +708,7 @@ function onWelcome(message) {
 }
 
 function onError(message) {
+  if (rating.onError(message)) return;
   if (message.ref && message.ref === state.joinId) {
     joinRefused(message);
     return;
@@ -794,6 +806,7 @@ function bindEvents() {
     .on('message', onMessage)
     .on('accepted', (message) => chat.onAccepted(message))
     .on('conversation_ended', onConversationEnded)
+    .on('rated', (message) => rating.onRated(message))
     .on('error', onError)
     .onClose(onClose);
 }

@@ -19,13 +19,14 @@ const catalogueSets = [
     directory: join(webRoot, 'i18n'),
     required: ['fi', 'sv', 'en', 'ru', 'et', 'uk', 'fr', 'so', 'es', 'tr', 'zh', 'fa', 'ar'],
     users: ['index.html', 'js/client.js', 'js/chat-log.js', 'js/chat-pane.js',
-      'js/queue-view.js'],
+      'js/queue-view.js', 'js/rating.js'],
   },
   {
     name: 'advisor',
     directory: join(webRoot, 'i18n', 'advisor'),
     required: ['en', 'fi', 'sv'],
-    users: ['advisor.html', 'js/advisor.js', 'js/chat-log.js', 'js/answers.js', 'supervisor.html',
+    users: ['advisor.html', 'js/advisor.js', 'js/chat-log.js', 'js/answers.js', 'js/wrapup.js',
+      'supervisor.html',
       'js/supervisor.js', 'js/answer-editor.js'],
   },
   {
@@ -33,7 +34,7 @@ const catalogueSets = [
     directory: join(webRoot, 'i18n', 'clerk'),
     required: ['en', 'fi', 'sv'],
     users: ['clerk.html', 'js/clerk.js', 'js/chat-log.js', 'js/chat-pane.js',
-      'js/queue-view.js'],
+      'js/queue-view.js', 'js/rating.js'],
   },
   {
     // Labels of the visit register's fields and codes (the wrap-up form, the statistics page and

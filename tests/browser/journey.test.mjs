@@ -219,7 +219,44 @@ test('client and advisor chat from start to end', { timeout: 90_000 }, async () 
     await byTestId(client.page, 'start-again-button').waitFor();
     await expectText(byTestId(panel, 'ended-text'), advisorText['ended.client']);
     await byTestId(advisor.page, 'ended-badge').waitFor();
+
+    // The client may rate the advice, in Arabic, once.
+    const rating = byTestId(client.page, 'rating');
+    await expectText(rating.locator('legend'), arabicText['rating.question']);
+    await expectText(byTestId(client.page, 'rating-4').locator('.rating-word'), arabicText['rating.4']);
     await screenshot(client.page, 'client-ended');
+    await byTestId(client.page, 'rating-4').click();
+    await expectText(byTestId(client.page, 'rating-thanks'), arabicText['rating.thanks']);
+    assert.equal(await rating.isVisible(), false);
+    assert.ok(client.framesSent.some((frame) => frame.type === 'rate' && frame.rating === 4));
+
+    // The advisor owes the wrap-up: the conversation is marked until it is saved, and it cannot
+    // be removed before.
+    const wrapup = byTestId(panel, 'wrapup-form');
+    await wrapup.waitFor();
+    await byTestId(advisor.page, 'wrapup-badge').waitFor();
+    assert.equal(await byTestId(panel, 'remove-button').isVisible(), false);
+    assert.equal(await byTestId(wrapup, 'wrapup-gender').inputValue(), 'unknown');
+    await byTestId(wrapup, 'wrapup-age_group').selectOption('25-34');
+    await byTestId(wrapup, 'wrapup-residence').selectOption('1-3');
+    await byTestId(wrapup, 'wrapup-country').selectOption('IQ');
+    await byTestId(wrapup, 'wrapup-topics-residence-permits').check();
+    await byTestId(wrapup, 'wrapup-topics-forms').check();
+    // "No referral" and a referral exclude each other.
+    await byTestId(wrapup, 'wrapup-referrals-none').check();
+    await byTestId(wrapup, 'wrapup-referrals-migri').check();
+    assert.equal(await byTestId(wrapup, 'wrapup-referrals-none').isChecked(), false);
+    await screenshot(advisor.page, 'advisor-wrapup');
+    await byTestId(wrapup, 'wrapup-save').click();
+    await expectAttribute(byTestId(panel, 'wrapup-done'), 'data-status', 'saved');
+    await expectText(byTestId(panel, 'wrapup-done'), advisorText['wrapup.saved']);
+    const sentWrapup = advisor.framesSent.find((frame) => frame.type === 'wrapup');
+    assert.deepEqual(sentWrapup.fields, {
+      age_group: '25-34', residence: '1-3', country: 'IQ',
+      topics: ['forms', 'residence-permits'], referrals: ['migri'],
+    });
+    assert.equal(await byTestId(advisor.page, 'wrapup-badge').count(), 0);
+    await byTestId(panel, 'remove-button').waitFor();
     await screenshot(advisor.page, 'advisor-ended');
 
     // Starting again clears the old conversation from the screen (a kiosk has a next user).
@@ -301,6 +338,9 @@ test('an advisor serves two conversations at once and ends one', { timeout: 90_0
     await expectText(byTestId(advisor.page, 'presence-summary'), /1\D+2/);
     await screenshot(finnishClient.page, 'client-fi-ended-by-advisor');
 
+    // An all-unknown wrap-up is saved with one click; then the conversation can go.
+    await byTestId(finnishPanel, 'wrapup-save').click();
+    await expectAttribute(byTestId(finnishPanel, 'wrapup-done'), 'data-status', 'saved');
     // Removing the ended conversation leaves the other one, still going.
     await byTestId(finnishPanel, 'remove-button').click();
     await eventually('one conversation left', () => items.count(), (count) => count === 1);
