@@ -104,7 +104,7 @@ const std::vector<std::string> statistics_targets = {
 
 } // namespace
 
-TEST_CASE("statistics: statisticians, supervisors and admins; the fields: any signed-in account",
+TEST_CASE("statistics for statisticians, supervisors and admins, the fields for any account",
           "[integration][statistics]") {
     TestServer server(people);
     std::map<std::string, std::string> cookies = {{"", ""}};
