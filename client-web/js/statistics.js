@@ -320,6 +320,18 @@ function dataCell(cell) {
   return element;
 }
 
+// Rows of codes without a form order (languages, municipalities, points, countries) go by their
+// label, in the page's language; the register's coded fields keep the form's order.
+const labelOrdered = new Set(['language', 'home', 'point', 'country']);
+
+function rowOrder(dimension, rows) {
+  const order = rows.map((_, i) => i);
+  if (!labelOrdered.has(dimension)) return order;
+  const collator = new Intl.Collator(state.catalogue.tag);
+  const labels = rows.map((row) => codeLabel(dimension, row));
+  return order.sort((a, b) => collator.compare(labels[a], labels[b]));
+}
+
 // A published table as an HTML table: rows, the columns of a second dimension, totals.
 function tableElement(item, table, captionText) {
   const [rowDimension, columnDimension] = table.by;
@@ -342,7 +354,8 @@ function tableElement(item, table, captionText) {
   }
   head.append(headRow);
   const body = document.createElement('tbody');
-  table.rows.forEach((row, r) => {
+  rowOrder(rowDimension, table.rows).forEach((r) => {
+    const row = table.rows[r];
     const line = document.createElement('tr');
     line.append(headerCell(codeLabel(rowDimension, row), 'row'));
     for (const cell of table.cells[r]) line.append(dataCell(cell));
@@ -462,7 +475,8 @@ function renderTimes(item, answer) {
   }
   head.append(headRow);
   const body = document.createElement('tbody');
-  for (const group of answer.groups) {
+  for (const index of rowOrder(item.by, answer.groups)) {
+    const group = answer.groups[index];
     const line = document.createElement('tr');
     line.append(headerCell(codeLabel(item.by, group), 'row'));
     for (const value of [group.wait.mean_seconds, group.wait.median_seconds,
