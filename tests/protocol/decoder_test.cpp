@@ -443,7 +443,9 @@ TEST_CASE("a wrap-up's fields are known names with a code or a list of codes eac
     refused({{"country", json::array({"IQ"})}}, "fields.country");
     refused({{"topics", "forms"}}, "fields.topics");
     refused({{"referrals", json::array({"kela", 3})}}, "fields.referrals");
-    CHECK(decode_error(json{{"type", "wrapup"}, {"id", "w-2"}, {"conversation", "c-1"},
+    CHECK(decode_error(json{{"type", "wrapup"},
+                            {"id", "w-2"},
+                            {"conversation", "c-1"},
                             {"fields", "all unknown"}}
                            .dump())
               .code == "invalid_field");

@@ -236,10 +236,8 @@ void check_decoded_fields(const json& example, const protocol::Inbound& decoded)
         CHECK(wrapup->wrapup.country == fields.value("country", std::string("unknown")));
         CHECK(wrapup->wrapup.labour_status ==
               fields.value("labour_status", std::string("unknown")));
-        CHECK(wrapup->wrapup.topics ==
-              fields.value("topics", std::vector<std::string>{}));
-        CHECK(wrapup->wrapup.referrals ==
-              fields.value("referrals", std::vector<std::string>{}));
+        CHECK(wrapup->wrapup.topics == fields.value("topics", std::vector<std::string>{}));
+        CHECK(wrapup->wrapup.referrals == fields.value("referrals", std::vector<std::string>{}));
         // The example is a wrap-up the server accepts, codes and all.
         CHECK(core::wrapup_problem(wrapup->wrapup).empty());
     } else if (type == "rate") {
