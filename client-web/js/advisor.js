@@ -438,6 +438,7 @@ function languageNode(tag) {
 function homeLabel(code) {
   if (!code || code === 'unknown') return state.catalogue.t('home.unknown');
   if (code === 'other') return state.catalogue.t('home.other');
+  if (code === 'abroad') return state.catalogue.t('home.abroad');
   return state.municipalities.get(code) ?? code;
 }
 

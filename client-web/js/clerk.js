@@ -308,7 +308,8 @@ function renderMunicipalities() {
   elements.homeSelect.replaceChildren(
     option('unknown', state.catalogue.t('request.home_unknown')),
     ...state.municipalities.map((municipality) => option(municipality.code, municipality.name)),
-    option('other', state.catalogue.t('request.home_other')));
+    option('other', state.catalogue.t('request.home_other')),
+    option('abroad', state.catalogue.t('request.home_abroad')));
   const offered = [...elements.homeSelect.options].some((item) => item.value === previous);
   elements.homeSelect.value = offered ? previous : 'unknown';
 }

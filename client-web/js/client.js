@@ -189,7 +189,11 @@ function renderMunicipalities() {
   const otherOption = document.createElement('option');
   otherOption.value = 'other';
   otherOption.dataset.i18n = 'choose.home_other';
-  elements.homeSelect.replaceChildren(unknownOption, ...municipalityOptions, otherOption);
+  const abroadOption = document.createElement('option');
+  abroadOption.value = 'abroad';
+  abroadOption.dataset.i18n = 'choose.home_abroad';
+  elements.homeSelect.replaceChildren(unknownOption, ...municipalityOptions, otherOption,
+    abroadOption);
   state.catalogue.apply(elements.homeSelect.parentElement);
   const stillOffered = [...elements.homeSelect.options].some((option) => option.value === previous);
   elements.homeSelect.value = stillOffered ? previous : 'unknown';

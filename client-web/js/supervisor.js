@@ -380,6 +380,7 @@ function renderAdvisors(advisors) {
 function homeLabel(code) {
   if (!code || code === 'unknown') return state.catalogue.t('home.unknown');
   if (code === 'other') return state.catalogue.t('home.other');
+  if (code === 'abroad') return state.catalogue.t('home.abroad');
   return state.municipalities.get(code) ?? code;
 }
 

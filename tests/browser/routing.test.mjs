@@ -1,6 +1,7 @@
 // Browser journeys of routing against the real neuvo-server in Debian's Chromium: queue position
 // and estimated wait, offers that the advisor accepts, declines or misses, alternatives for a
-// language nobody speaks now, an advisor whose connection drops, and the supervisor's live view.
+// language nobody speaks now, a client living abroad (national pool only), an advisor whose
+// connection drops, and the supervisor's live view.
 //
 // Environment: NEUVO_SERVER (server binary), NEUVO_SOURCE_DIR (repository root). Without them
 // the paths are found relative to this file. Screenshots go to <repo>/test-artifacts/.
@@ -240,6 +241,45 @@ test('a client asking for a language nobody speaks now switches to another it kn
       assertNoProblems(client);
     });
     await closeAll([advisor], [client]);
+  });
+
+test('a client who does not live in Finland is offered to the national pool only',
+  { timeout: 60_000 }, async () => {
+    const local = await openPage('abroad-advisor-espoo', desktop);
+    const national = await openPage('abroad-advisor-national', desktop);
+    const client = await openPage('abroad-client', phone);
+    await withFailureEvidence([local, national, client], async () => {
+      // Eero's point (In Espoo) is not in the national pool: he is never offered the client.
+      await openDesk(local, EERO, { capacity: 1 });
+      const { page } = client;
+      await page.goto(`${server.origin}/`);
+      await byTestId(page, 'language-fi').click();
+      await expectAttribute(byTestId(page, 'language-fi'), 'aria-pressed', 'true');
+      const abroad = page.locator('[data-testid="home-select"] option[value="abroad"]');
+      await eventually('the home select offers abroad in Finnish', () => abroad.textContent(),
+        (text) => text === clientText('fi')['choose.home_abroad']);
+      await byTestId(page, 'home-select').selectOption('abroad');
+      await byTestId(page, 'start-button').click();
+      await byTestId(page, 'waiting-screen').waitFor();
+      const request = client.framesSent.find((frame) => frame.type === 'request');
+      assert.equal(request.home, 'abroad');
+      await sleep(1000);
+      assert.equal(await byTestId(local.page, 'offer-card').count(), 0);
+
+      // Aino's point (Virka Info) is in the national pool.
+      await openDesk(national, AINO, { capacity: 1 });
+      const offer = await waitForOffer(national);
+      await expectText(byTestId(offer, 'offer-home'), advisorText['home.abroad']);
+      await expectText(byTestId(offer, 'offer-tier'), advisorText['tier.national']);
+      await byTestId(offer, 'accept-button').click();
+      await byTestId(page, 'chat-screen').waitFor();
+      await expectText(byTestId(page, 'advisor-info'), /Aino/);
+      await screenshot(national.page, 'abroad-advisor-offer-accepted');
+      assert.equal(await byTestId(local.page, 'offer-card').count(), 0);
+
+      for (const record of [local, national, client]) assertNoProblems(record);
+    });
+    await closeAll([local, national], [client]);
   });
 
 test('the supervisor sees the queues and the advisors\' load; an advisor may not',

@@ -16,10 +16,11 @@ TEST_CASE("a language outside the network is refused and changes nothing", "[cor
                 "to 1: alternatives r-9 fi reason=nobody_signed_in next=none others="});
 }
 
-TEST_CASE("a home outside the list is refused unless it is other or unknown", "[core][request]") {
+TEST_CASE("a home outside the list is refused unless it is other, abroad or unknown",
+          "[core][request]") {
     SwitchboardFixture f;
     CHECK(text(f.client(1, "fi", "999")) == Lines{"to 1: error unknown_municipality ref=r-1"});
-    CHECK(text(f.client(2, "fi", "abroad")) == Lines{"to 2: error unknown_municipality ref=r-2"});
+    CHECK(text(f.client(2, "fi", "Abroad")) == Lines{"to 2: error unknown_municipality ref=r-2"});
     CHECK(text(f.client(3, "fi", "Espoo")) == Lines{"to 3: error unknown_municipality ref=r-3"});
     CHECK(f.board.queue_length("fi") == 0);
     CHECK(text(f.client(4, "fi", "other"))[0] ==
@@ -27,6 +28,8 @@ TEST_CASE("a home outside the list is refused unless it is other or unknown", "[
     CHECK(text(f.client(5, "fi", "unknown"))[0] ==
           "to 5: queued r-5 fi position=2 advisors=0 wait=none");
     CHECK(text(f.client(6, "fi", ""))[0] == "to 6: queued r-6 fi position=3 advisors=0 wait=none");
+    CHECK(text(f.client(7, "fi", "abroad"))[0] ==
+          "to 7: queued r-7 fi position=4 advisors=0 wait=none");
 }
 
 TEST_CASE("a client asks for one advisor at a time", "[core][request]") {

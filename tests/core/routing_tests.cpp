@@ -52,6 +52,46 @@ TEST_CASE("a client without a home is served by the national pool only", "[core]
           Lines{"to 4: queued r-4 ar position=1 advisors=2 wait=600"});
 }
 
+TEST_CASE("a client who lives abroad is served by the national pool only and recorded as abroad",
+          "[core][routing]") {
+    SwitchboardFixture f;
+    f.available_advisor(10, aino());
+
+    // Aino's point serves Helsinki and its region, not someone living outside Finland.
+    CHECK(text(f.client(1, "ar", "abroad")) ==
+          Lines{"to 1: queued r-1 ar position=1 advisors=1 wait=600"});
+    CHECK(text(f.client(2, "ar", "abroad")) ==
+          Lines{"to 2: queued r-2 ar position=2 advisors=1 wait=600"});
+    CHECK(f.board.queue_length("ar") == 2);
+
+    // The national pool takes the first; the second gives up unserved, still from abroad.
+    CHECK(text(f.available_advisor(11, tuomas(), 1)) ==
+          Lines{"to 11: presence available capacity=1 active=0",
+                "to 11: offer c-1 ar home=abroad tier=national expires=+20s",
+                "to 11: presence available capacity=1 active=1",
+                "to 1: started c-1 request=r-1 ar home=abroad tier=national advisor=Tuomas "
+                "point=853-infotori (Infotori)",
+                "to 11: started c-1 request= ar home=abroad tier=national advisor=Tuomas "
+                "point=853-infotori (Infotori)",
+                "to 11: presence available capacity=1 active=1",
+                "to 2: queued r-2 ar position=1 advisors=2 wait=600"});
+    f.clock.advance(30s);
+    CHECK(text(f.board.cancel_request(2, "r-2", "x-2")) ==
+          Lines{"to 2: closed r-2 reason=cancelled",
+                "visit unserved point= advisor_point= chat ar home=abroad tier= "
+                "hour=2026-11-25T14:00:00 wait=30 duration=0 ended_by=client_cancelled"});
+
+    f.clock.advance(5min);
+    CHECK(text(f.board.end_conversation(11, "c-1", "e-1")) ==
+          Lines{"to 1: ended c-1 seq=1 reason=advisor", "to 11: ended c-1 seq=1 reason=advisor",
+                "to 11: wrapup due c-1 ar home=abroad chat",
+                "to 11: presence available capacity=1 active=0"});
+    CHECK(f.row_after_wrapup(11, "c-1") ==
+          "visit served point=853-infotori advisor_point=853-infotori chat ar home=abroad "
+          "tier=national hour=2026-11-25T14:00:00 wait=0 duration=330 ended_by=advisor "
+          "wrapup=saved");
+}
+
 TEST_CASE("within a tier the least loaded advisor gets the client", "[core][routing]") {
     SwitchboardFixture f;
     f.available_advisor(10, aino());

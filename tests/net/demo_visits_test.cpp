@@ -19,6 +19,7 @@ TEST_CASE("demo register rows follow the report's shares and the network", "[dem
     REQUIRE(rows.size() == 3000);
 
     std::map<std::string, int> residence;
+    std::map<std::string, int> homes;
     int served = 0;
     int third_country = 0;
     int aged_25_to_44 = 0;
@@ -27,6 +28,7 @@ TEST_CASE("demo register rows follow the report's shares and the network", "[dem
         CHECK(row.started_hour < now);
         CHECK(row.started_hour > now - std::chrono::days(12 * 31));
         CHECK(row.started_hour == std::chrono::floor<std::chrono::hours>(row.started_hour));
+        ++homes[row.home_municipality];
         if (row.outcome == "unserved") {
             CHECK(row.point_id.empty());
             CHECK(row.wrapup_state == "none");
@@ -49,6 +51,9 @@ TEST_CASE("demo register rows follow the report's shares and the network", "[dem
     CHECK(residence["not-resident"] < residence["unknown"]);
     CHECK(aged_25_to_44 * 2 > served);
     CHECK(third_country * 100 > served * 60);
+    // A few name no municipality of the network: about 2 % unknown, 1 % living abroad.
+    CHECK(homes["abroad"] > 0);
+    CHECK(homes["abroad"] < homes["unknown"]);
 
     SECTION("the same seed gives the same rows") {
         auto again =

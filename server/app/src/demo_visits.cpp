@@ -43,9 +43,8 @@ public:
         }
         return picked;
     }
-    bool chance(double probability) {
-        return std::uniform_real_distribution<double>(0, 1)(random_) < probability;
-    }
+    double fraction() { return std::uniform_real_distribution<double>(0, 1)(random_); }
+    bool chance(double probability) { return fraction() < probability; }
     std::int64_t between(std::int64_t low, std::int64_t high) {
         return std::uniform_int_distribution<std::int64_t>(low, high)(random_);
     }
@@ -131,8 +130,10 @@ template <class Map> double weight_of(const Map& weights, std::string_view key, 
 }
 
 std::string home_of(Draw& draw, const core::Point& point, const core::ServiceNetwork& network) {
-    if (draw.chance(0.03))
-        return "unknown";
+    // A third of those naming no municipality live abroad. One draw decides both, so the codes
+    // do not shift the rest of a seed's rows.
+    if (const double named_none = draw.fraction(); named_none < 0.03)
+        return named_none < 0.01 ? "abroad" : "unknown";
     if (draw.chance(0.7))
         return point.municipality;
     const auto* own = network.find_municipality(point.municipality);

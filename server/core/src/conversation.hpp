@@ -24,7 +24,7 @@ public:
         SessionId client = 0;
         std::string request_id;
         std::string language;
-        std::string home; // a municipality code, "other" or "unknown"
+        std::string home; // a municipality code, "other", "abroad" or "unknown"
         Tier tier = Tier::national;
         TimePoint requested_at;
         TimePoint started_at;

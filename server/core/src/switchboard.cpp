@@ -66,7 +66,8 @@ Effects Switchboard::client_request(SessionId session, const std::string& reques
     }
     if (!names_no_municipality(home) && s.network.find_municipality(home) == nullptr) {
         return error_reply(session, "unknown_municipality",
-                           "the home municipality is not in the list, nor \"other\" or \"unknown\"",
+                           "the home municipality is not in the list, nor \"other\", \"abroad\" or "
+                           "\"unknown\"",
                            request_id);
     }
     if (client->second.waiting || !client->second.conversation.empty()) {

@@ -23,7 +23,7 @@ namespace neuvo::core {
 struct Request {
     std::string id;
     std::string language;
-    std::string home; // a municipality code, "other" or "unknown"
+    std::string home; // a municipality code, "other", "abroad" or "unknown"
     TimePoint at;     // when it joined the line (again, after an advisor was lost)
     WaitingRoom::Ticket ticket = 0;
     std::string offer; // the pending offer's conversation id; empty when none

@@ -3,7 +3,7 @@
 namespace neuvo::core {
 
 TierTable::TierTable(const ServiceNetwork& network) {
-    std::vector<std::string> homes{"unknown", "other"};
+    std::vector<std::string> homes{"unknown", "other", "abroad"};
     for (const Municipality& municipality : network.municipalities) {
         homes.push_back(municipality.code);
     }
