@@ -119,12 +119,16 @@ TestServer::TestServer(const std::vector<AdvisorLogin>& advisors,
         if (result.exit_code != 0)
             throw std::runtime_error("admin add failed: " + result.output);
     }
+    start(true);
+}
 
+void TestServer::start(bool new_log) {
     int output[2];
     if (pipe(output) != 0)
         throw std::runtime_error("pipe failed");
     int null_in = open("/dev/null", O_RDONLY);
-    int log = open((directory_ / "server.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int log = open((directory_ / "server.log").c_str(),
+                   O_WRONLY | O_CREAT | (new_log ? O_TRUNC : O_APPEND), 0600);
     pid_ = spawn({server_binary().string(), "--config", config_file().string()}, null_in, output[1],
                  log);
     close(null_in);
@@ -165,7 +169,7 @@ TestServer::TestServer(const std::vector<AdvisorLogin>& advisors,
 int TestServer::stop() {
     if (pid_ <= 0)
         return -1;
-    kill(pid_, SIGTERM);
+    ::kill(pid_, SIGTERM);
     int status = 0;
     for (int i = 0; i < 150; ++i) {
         if (waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -174,10 +178,26 @@ int TestServer::stop() {
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    kill(pid_, SIGKILL);
+    ::kill(pid_, SIGKILL);
     waitpid(pid_, &status, 0);
     pid_ = -1;
     return -1;
+}
+
+void TestServer::kill() {
+    if (pid_ <= 0)
+        return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+}
+
+void TestServer::restart() {
+    if (pid_ > 0)
+        throw std::logic_error("restart() of a server that still runs");
+    port_ = 0;
+    start(false);
 }
 
 std::string TestServer::log() const {

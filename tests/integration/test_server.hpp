@@ -40,10 +40,19 @@ public:
 
     // Sends SIGTERM and waits; returns the exit status (or -1 if it had to be killed).
     int stop();
+    // Sends SIGKILL, as a crash or the kernel's OOM killer would, and reaps the process: nothing
+    // runs after it, no shutdown code and no destructors.
+    void kill();
+    // Runs the binary again, after stop() or kill(), on the same configuration and database
+    // (migrations and WAL recovery run as at any start) and waits until it listens, on a new
+    // port. The log goes on in the same file.
+    void restart();
     // Everything the server wrote to stderr (its structured log) so far.
     std::string log() const;
 
 private:
+    void start(bool new_log);
+
     std::filesystem::path directory_;
     pid_t pid_ = -1;
     unsigned short port_ = 0;
