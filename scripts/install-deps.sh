@@ -41,7 +41,9 @@ if [ "${1:-}" = "--with-browser" ]; then
   fi
 fi
 
-if [ "${1:-}" = "--with-browser" ] && [ ! -d tests/browser/node_modules/playwright-core ]; then
+# Every module package.json lists; a node_modules from before one was added is installed again.
+if [ "${1:-}" = "--with-browser" ] &&
+  { [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/axe-core ]; }; then
   echo "Installing browser-test modules (npm ci in tests/browser)"
   (cd tests/browser && npm ci --no-audit --no-fund)
 fi
