@@ -374,6 +374,8 @@ function tableElement(item, table, captionText) {
   const scroll = document.createElement('div');
   scroll.className = 'table-scroll';
   scroll.tabIndex = 0;
+  // A named group: screen readers ignore a name on a bare <div>.
+  scroll.setAttribute('role', 'group');
   scroll.setAttribute('aria-label', captionText);
   scroll.append(element);
   return scroll;
@@ -501,6 +503,7 @@ function renderTimes(item, answer) {
   const scroll = document.createElement('div');
   scroll.className = 'table-scroll';
   scroll.tabIndex = 0;
+  scroll.setAttribute('role', 'group');
   scroll.setAttribute('aria-label', t(item.title));
   scroll.append(table);
   element.append(scroll, downloadLinks(item));
