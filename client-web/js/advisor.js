@@ -154,6 +154,12 @@ function announce(text) {
   elements.announcer.textContent = text;
 }
 
+// An announcement with a language's name in it: the name keeps its lang (see languageNode), so
+// that a screen reader reads "العربية" in Arabic inside an English or Finnish sentence.
+function announceFilled(key, params) {
+  state.catalogue.fill(elements.announcer, key, params);
+}
+
 function storedUiLanguage() {
   try {
     return localStorage.getItem(UI_LANGUAGE_STORAGE_KEY);
@@ -414,11 +420,6 @@ function renderPresence() {
 
 // ---- Conversations ----
 
-function languageLabel(tag) {
-  const autonym = state.languages.get(tag)?.autonym;
-  return autonym ? `${autonym} (${tag})` : tag;
-}
-
 // "العربية (ar)" as nodes: the autonym in its own <bdi lang> so that a right-to-left name
 // cannot pull the "(ar)" after it to its other side.
 function languageNode(tag) {
@@ -484,11 +485,11 @@ function onOffer(message) {
   renderOffer(offer);
   elements.offerList.append(card);
   renderOffersState();
-  announce(state.catalogue.t('offers.new', {
-    language: languageLabel(offer.language),
+  announceFilled('offers.new', {
+    language: languageNode(offer.language),
     home: homeLabel(offer.home),
     seconds: Math.ceil(remaining / 1000),
-  }));
+  });
   beep();
 }
 
@@ -668,8 +669,7 @@ function onConversationStarted(message) {
   const offer = removeOffer(message.conversation);
   const conversation = addConversation(message);
   onConversationAdded(conversation, message);
-  const label = state.catalogue.t('conversations.new', { language: languageLabel(message.language) });
-  announce(label);
+  announceFilled('conversations.new', { language: languageNode(message.language) });
   // The advisor has just pressed Accept here (the disabled button has dropped the focus): take
   // the focus to the new conversation, unless they have already gone on elsewhere. A
   // conversation already open on screen stays open; the new one waits in the list.
