@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -334,4 +335,80 @@ export async function fetchInsecure(url, { method = 'GET', headers = {}, body } 
     if (body !== undefined) outgoing.write(body);
     outgoing.end();
   });
+}
+
+// ---- Accessibility ----
+
+// axe-core's rules for WCAG 2.0 and 2.1, levels A and AA, and its best practices (landmarks,
+// heading order, one main, a level-one heading), which the pages are also meant to follow.
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+let axeSource;
+
+// Runs axe-core in the page as it is now and fails with every violation: the rule, its impact,
+// the elements (as selectors) with what is wrong with each, and the rule's help page. The
+// script is evaluated through the DevTools protocol, which the pages' content security policy
+// (script-src 'self') does not block, so no inline script tag is added to the page.
+export async function expectNoAxeViolations(page, label) {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  if (!await page.evaluate(() => typeof window.axe === 'object')) await page.evaluate(axeSource);
+  const violations = await page.evaluate(async (tags) => {
+    const results = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: tags },
+      resultTypes: ['violations'],
+    });
+    return results.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      helpUrl: violation.helpUrl,
+      nodes: violation.nodes.map((node) => ({
+        target: node.target.join(' '),
+        summary: node.failureSummary,
+      })),
+    }));
+  }, AXE_TAGS);
+  const report = violations.map((violation) => [
+    `${violation.id} (${violation.impact}): ${violation.help}`,
+    `  ${violation.helpUrl}`,
+    ...violation.nodes.map((node) =>
+      `  - ${node.target}\n      ${(node.summary ?? '').replace(/\n/g, '\n      ')}`),
+  ].join('\n')).join('\n');
+  assert.equal(violations.length, 0,
+    `${label}: ${violations.length} accessibility violation(s)\n${report}`);
+}
+
+// What axe cannot see: text in a script other than Latin must be inside an element whose lang
+// is a language written in it, so that a screen reader reads an Arabic autonym in a Finnish
+// sentence with an Arabic voice. Fails with every visible text that is not.
+export async function expectForeignScriptsMarked(page, label) {
+  const unmarked = await page.evaluate(() => {
+    const scripts = [
+      [/[\u0600-\u06FF]/, ['ar', 'fa', 'prs', 'ps', 'ckb', 'ku', 'ur']],
+      [/[\u0400-\u04FF]/, ['ru', 'uk', 'bg', 'sr', 'be', 'mk']],
+      [/[\u1200-\u137F]/, ['ti', 'am']],
+      [/[\u0E00-\u0E7F]/, ['th']],
+      [/[\u3040-\u30FF\u4E00-\u9FFF]/, ['zh', 'ja']],
+    ];
+    const found = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const element = node.parentElement;
+      const text = node.textContent.trim();
+      if (!text || !element?.checkVisibility() || element.closest('[aria-hidden="true"]')) continue;
+      const lang = (element.closest('[lang]')?.getAttribute('lang') ?? '').split('-')[0];
+      if (scripts.some(([letters, languages]) => letters.test(text) && !languages.includes(lang))) {
+        const owner = element.closest('[data-testid]')?.dataset.testid ?? element.tagName;
+        found.push(`${owner} (lang "${lang}"): ${text.slice(0, 60)}`);
+      }
+    }
+    return found;
+  });
+  assert.deepEqual(unmarked, [], `${label}: text in another script without its lang`);
+}
+
+// Both checks of the page as it is now.
+export async function expectAccessible(page, label) {
+  await expectNoAxeViolations(page, label);
+  await expectForeignScriptsMarked(page, label);
 }
