@@ -17,6 +17,7 @@ import {
 } from './queue-view.js';
 import { requestFromForm, sendRequestMessage } from './request.js';
 import { createRating } from './rating.js';
+import { createKiosk, kioskSettings } from './kiosk.js';
 
 const CATALOGUE_DIRECTORY = 'i18n';
 
@@ -90,6 +91,13 @@ const elements = {
   codeError: byId('code-error'),
   joinButton: byId('join-button'),
   joinCancelButton: byId('join-cancel-button'),
+  kiosk: {
+    bar: byId('kiosk-bar'),
+    clearButton: byId('kiosk-clear-button'),
+    notice: byId('kiosk-notice'),
+    noticeText: byId('kiosk-notice-text'),
+    continueButton: byId('kiosk-continue-button'),
+  },
 };
 
 const state = {
@@ -112,6 +120,7 @@ const state = {
   lastSeenSeq: 0,
   joinId: null, // id of a `join` sent and not yet answered
   codeErrorKey: null, // the sentence under the code field, redrawn on a language change
+  screen: 'connecting',
 };
 
 const connection = new Connection('/ws/client');
@@ -122,15 +131,27 @@ const rating = createRating(elements.endedPanel, {
     return connection.send({ type: 'rate', id, conversation, rating: value }) ? id : null;
   },
 });
+// A shared terminal (index.html?kiosk=1): the page forgets each person when they are done or
+// have gone (kiosk.js). Null on an ordinary browser.
+const kioskOptions = kioskSettings(location.search);
+const kiosk = kioskOptions && createKiosk(kioskOptions, {
+  elements: elements.kiosk,
+  catalogue: () => state.catalogue,
+  inUse: () => state.chosenLanguage !== null || state.screen === 'waiting' ||
+    state.screen === 'chat',
+  leave: leaveForKiosk,
+});
 // Messages on their way, and those refused while nobody could read them (sent again later).
 const chat = new ChatPane(connection, elements.chatLog, () => state.catalogue);
 
 // ---- Screens, alerts ----
 
 function showScreen(name) {
+  state.screen = name;
   for (const [screenName, screen] of Object.entries(elements.screens)) {
     screen.hidden = screenName !== name;
   }
+  kiosk?.refresh();
 }
 
 function showError(key, params) {
@@ -205,6 +226,7 @@ async function chooseLanguage(language) {
   clearError();
   await useInterfaceLanguage(language.tag);
   elements.joinSection.hidden = false;
+  kiosk?.refresh();
   // The rest of the form is now in the person's language; take them there (on a phone it
   // is below a long list of languages).
   elements.homeSelect.focus();
@@ -672,9 +694,26 @@ function leaveConversation() {
   elements.handoverWaitNotice.hidden = true;
 }
 
+// Before a kiosk wipes itself: a conversation still open is ended (the advisor is told), a
+// request still waiting is cancelled, and the socket is closed; the page then reloads.
+function leaveForKiosk() {
+  const conversation = state.conversation;
+  if (conversation && !conversation.ended) {
+    connection.send({ type: 'end', id: connection.nextId('e'), conversation: conversation.id });
+  } else if (!conversation && state.requestId) {
+    connection.send({ type: 'cancel', id: connection.nextId('x'), request: state.requestId });
+  }
+  connection.close();
+}
+
 // Back to the first screen with the same language chosen. The old messages are removed from
-// the page: on a library kiosk the next person must not read them.
+// the page: on a library kiosk the next person must not read them. A kiosk starts over from
+// nothing instead: the next person does not even find the language chosen.
 function startAgain() {
+  if (kiosk) {
+    kiosk.wipe();
+    return;
+  }
   leaveConversation();
   // The next person at a kiosk starts from a clean form.
   clearAlsoSpeaks(elements.alsoSpeaksList);
@@ -753,6 +792,7 @@ function onError(message) {
 }
 
 function onClose({ code, onPurpose }) {
+  if (kiosk?.wiping) return; // the page is loading itself again
   if (onPurpose) {
     // "Stop waiting": start over on a fresh connection.
     showScreen('connecting');
@@ -810,7 +850,10 @@ function bindEvents() {
     .on('message', onMessage)
     .on('accepted', (message) => chat.onAccepted(message))
     .on('conversation_ended', onConversationEnded)
-    .on('rated', (message) => rating.onRated(message))
+    .on('rated', (message) => {
+      rating.onRated(message);
+      if (message.conversation === state.conversation?.id) kiosk?.afterRating();
+    })
     .on('error', onError)
     .onClose(onClose);
 }

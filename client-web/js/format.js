@@ -18,6 +18,13 @@ export function formatDuration(seconds, locale) {
     new Intl.NumberFormat(tag, { style: 'unit', unit, unitDisplay: 'long' }).format(value));
 }
 
+// "20 seconds", "1 second" in `locale` (the plural forms come from the browser's locale data).
+export function formatSeconds(seconds, locale) {
+  return withFallback(locale, (tag) =>
+    new Intl.NumberFormat(tag, { style: 'unit', unit: 'second', unitDisplay: 'long' })
+      .format(seconds));
+}
+
 // "Wednesday 2 December 09:00" in `locale`, in the browser's time zone.
 export function formatDateTime(date, locale) {
   return withFallback(locale, (tag) => new Intl.DateTimeFormat(tag, {

@@ -19,7 +19,7 @@ const catalogueSets = [
     directory: join(webRoot, 'i18n'),
     required: ['fi', 'sv', 'en', 'ru', 'et', 'uk', 'fr', 'so', 'es', 'tr', 'zh', 'fa', 'ar'],
     users: ['index.html', 'js/client.js', 'js/chat-log.js', 'js/chat-pane.js',
-      'js/queue-view.js', 'js/rating.js'],
+      'js/queue-view.js', 'js/rating.js', 'js/kiosk.js'],
   },
   {
     name: 'advisor',
