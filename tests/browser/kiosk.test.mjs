@@ -11,7 +11,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   acceptOffer, advisorText as readAdvisorText, assertNoProblems, byTestId, catalogueSentence,
-  clientText, closeBrowser, eventually, expectAttribute, expectText, launchBrowser, openDesk,
+  clientText, closeBrowser, eventually, expectAccessible, expectAttribute, expectText,
+  launchBrowser, openDesk,
   openPage, screenshot, server, startServer, stopServer, withFailureEvidence,
 } from './harness.mjs';
 
@@ -254,6 +255,7 @@ test('"End and clear" during a conversation ends it for the advisor and wipes th
       const panel = advisor.page.locator('[data-testid="conversation-panel"]:visible');
       await expectText(byTestId(panel, 'message-text').filter({ hasText: question }), question);
       await screenshot(page, 'kiosk-end-and-clear-ar');
+      await expectAccessible(page, 'kiosk chat in Arabic with "End and clear"');
 
       await byTestId(page, 'kiosk-clear-button').click();
       await waitForWipe(page);
@@ -272,5 +274,34 @@ test('"End and clear" during a conversation ends it for the advisor and wipes th
       assertNoProblems(advisor);
     });
     await advisor.context.close();
+    await kiosk.context.close();
+  });
+
+test('the kiosk\'s countdown notice is accessible and Continue keeps the screen',
+  { timeout: 120_000 }, async () => {
+    const kiosk = await openPage('kiosk-notice', PHONE);
+    await withFailureEvidence([kiosk], async () => {
+      const { page } = kiosk;
+      // Long enough to check the page while the notice is up (the last 15 of 30 seconds).
+      await openKiosk(kiosk, '?kiosk=1&idle=30');
+      await byTestId(page, 'language-fa').click();
+      await expectAttribute(page.locator('html'), 'dir', 'rtl');
+      await byTestId(page, 'kiosk-bar').waitFor();
+      const persianText = clientText('fa');
+      const notice = byTestId(page, 'kiosk-notice');
+      await notice.waitFor({ timeout: 25_000 });
+      await expectText(byTestId(notice, 'kiosk-notice-text'),
+        catalogueSentence(persianText['kiosk.countdown']));
+      // Keyboard users are taken to the notice's button.
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid),
+        'kiosk-continue-button');
+      await screenshot(page, 'kiosk-countdown-fa');
+      await expectAccessible(page, 'kiosk countdown notice in Persian');
+      await page.keyboard.press('Enter');
+      assert.equal(await notice.isVisible(), false);
+      assert.equal(await byTestId(page, 'language-fa').getAttribute('aria-pressed'), 'true',
+        'the person\'s choice is kept');
+      assertNoProblems(kiosk);
+    });
     await kiosk.context.close();
   });
