@@ -5,7 +5,10 @@
 import { fetchJson, submitSignIn } from './api.js';
 import { Connection } from './connection.js';
 import { endSession, sessionAccount } from './session.js';
-import { advisorCatalogueTags, directionOf, loadCatalogue, setDocumentLanguage } from './i18n.js';
+import {
+  advisorCatalogueTags, directionOf, loadCatalogue, rememberUiLanguage, rememberedUiLanguage,
+  setDocumentLanguage,
+} from './i18n.js';
 import {
   appendToLog, createMessageItem, createSystemNote, setDeliveryState, utf8Length,
 } from './chat-log.js';
@@ -158,14 +161,6 @@ function announce(text) {
 // that a screen reader reads "العربية" in Arabic inside an English or Finnish sentence.
 function announceFilled(key, params) {
   state.catalogue.fill(elements.announcer, key, params);
-}
-
-function storedUiLanguage() {
-  try {
-    return localStorage.getItem(UI_LANGUAGE_STORAGE_KEY);
-  } catch {
-    return null; // storage may be disabled; English then
-  }
 }
 
 async function useUiLanguage(tag) {
@@ -1021,11 +1016,7 @@ function bindEvents() {
   });
   elements.uiLanguageSelect.addEventListener('change', async () => {
     const tag = elements.uiLanguageSelect.value;
-    try {
-      localStorage.setItem(UI_LANGUAGE_STORAGE_KEY, tag);
-    } catch {
-      // not remembered; fine
-    }
+    rememberUiLanguage(UI_LANGUAGE_STORAGE_KEY, tag);
     await useUiLanguage(tag);
   });
   for (const radio of elements.presenceRadios) radio.addEventListener('change', sendPresence);
@@ -1082,7 +1073,7 @@ function bindEvents() {
 
 async function start() {
   bindEvents();
-  await useUiLanguage(storedUiLanguage() ?? 'en');
+  await useUiLanguage(rememberedUiLanguage(UI_LANGUAGE_STORAGE_KEY) ?? 'en');
   await checkSession();
 }
 

@@ -9,7 +9,8 @@ import { ChatPane, sendOnEnter } from './chat-pane.js';
 import { Connection } from './connection.js';
 import { formatTime } from './chat-log.js';
 import {
-  clerkCatalogueTags, directionOf, loadCatalogue, pickCatalogueTag, setDocumentLanguage,
+  clerkCatalogueTags, directionOf, loadCatalogue, pickCatalogueTag, rememberUiLanguage,
+  rememberedUiLanguage, setDocumentLanguage,
 } from './i18n.js';
 import {
   alsoSpeaksAfterSwitch, autonymNode as autonymOf, clearAlsoSpeaks, languageByTag as languageOf,
@@ -152,14 +153,6 @@ function clearError() {
 
 function announce(text) {
   elements.announcer.textContent = text;
-}
-
-function storedUiLanguage() {
-  try {
-    return localStorage.getItem(UI_LANGUAGE_STORAGE_KEY);
-  } catch {
-    return null;
-  }
 }
 
 async function useUiLanguage(tag) {
@@ -739,11 +732,7 @@ function bindEvents() {
   elements.signOutButton.addEventListener('click', signOut);
   elements.uiLanguageSelect.addEventListener('change', async () => {
     const tag = elements.uiLanguageSelect.value;
-    try {
-      localStorage.setItem(UI_LANGUAGE_STORAGE_KEY, tag);
-    } catch {
-      // not remembered; fine
-    }
+    rememberUiLanguage(UI_LANGUAGE_STORAGE_KEY, tag);
     await useUiLanguage(tag);
   });
   elements.reconnectButton.addEventListener('click', () => {
@@ -781,7 +770,7 @@ function bindEvents() {
 
 async function start() {
   bindEvents();
-  await useUiLanguage(storedUiLanguage() ??
+  await useUiLanguage(rememberedUiLanguage(UI_LANGUAGE_STORAGE_KEY) ??
     pickCatalogueTag(navigator.languages ?? [], clerkCatalogueTags));
   await checkSession();
 }

@@ -119,3 +119,22 @@ export function setDocumentLanguage(tag, dir) {
   document.documentElement.lang = tag;
   document.documentElement.dir = dir;
 }
+
+// The interface language a staff member chose on this browser (the advisor desk, the supervisor
+// and statistics pages share one, the clerk's page has its own). Nothing when none was chosen or
+// the browser keeps no storage. Never used on the client page: a kiosk must not remember anyone.
+export function rememberedUiLanguage(storageKey) {
+  try {
+    return localStorage.getItem(storageKey);
+  } catch {
+    return null;
+  }
+}
+
+export function rememberUiLanguage(storageKey, tag) {
+  try {
+    localStorage.setItem(storageKey, tag);
+  } catch {
+    // A browser without storage asks again next time.
+  }
+}

@@ -7,7 +7,8 @@
 import { fetchJson, submitSignIn } from './api.js';
 import { endSession, sessionAccount } from './session.js';
 import {
-  directionOf, loadCatalogue, pickCatalogueTag, registerCatalogueTags, setDocumentLanguage,
+  directionOf, loadCatalogue, pickCatalogueTag, registerCatalogueTags, rememberUiLanguage,
+  rememberedUiLanguage, setDocumentLanguage,
 } from './i18n.js';
 
 const CATALOGUE_DIRECTORY = 'i18n/register';
@@ -87,22 +88,6 @@ function showError(key, params = {}) {
 function clearError() {
   state.error = null;
   elements.error.textContent = '';
-}
-
-function storedUiLanguage() {
-  try {
-    return localStorage.getItem(UI_LANGUAGE_STORAGE_KEY);
-  } catch {
-    return null;
-  }
-}
-
-function storeUiLanguage(tag) {
-  try {
-    localStorage.setItem(UI_LANGUAGE_STORAGE_KEY, tag);
-  } catch {
-    // A browser without storage asks again next time.
-  }
 }
 
 async function useUiLanguage(tag) {
@@ -571,12 +556,12 @@ async function signOut() {
 }
 
 async function start() {
-  const preferred = storedUiLanguage() ?? pickCatalogueTag(navigator.languages ?? [],
-    registerCatalogueTags);
+  const preferred = rememberedUiLanguage(UI_LANGUAGE_STORAGE_KEY) ??
+    pickCatalogueTag(navigator.languages ?? [], registerCatalogueTags);
   await useUiLanguage(preferred);
   setDefaultPeriod();
   elements.uiLanguageSelect.addEventListener('change', async () => {
-    storeUiLanguage(elements.uiLanguageSelect.value);
+    rememberUiLanguage(UI_LANGUAGE_STORAGE_KEY, elements.uiLanguageSelect.value);
     await useUiLanguage(elements.uiLanguageSelect.value);
   });
   elements.signInForm.addEventListener('submit', signIn);

@@ -6,7 +6,10 @@ import { AnswerEditor } from './answer-editor.js';
 import { fetchJson, submitSignIn } from './api.js';
 import { Connection } from './connection.js';
 import { endSession, sessionAccount } from './session.js';
-import { advisorCatalogueTags, directionOf, loadCatalogue, setDocumentLanguage } from './i18n.js';
+import {
+  advisorCatalogueTags, directionOf, loadCatalogue, rememberUiLanguage, rememberedUiLanguage,
+  setDocumentLanguage,
+} from './i18n.js';
 import { formatClock } from './format.js';
 import { formatTime } from './chat-log.js';
 
@@ -83,14 +86,6 @@ function showError(key) {
 function clearError() {
   state.error = null;
   elements.error.textContent = '';
-}
-
-function storedUiLanguage() {
-  try {
-    return localStorage.getItem(UI_LANGUAGE_STORAGE_KEY);
-  } catch {
-    return null;
-  }
 }
 
 async function useUiLanguage(tag) {
@@ -436,18 +431,14 @@ function bindEvents() {
   elements.signOutButton.addEventListener('click', signOut);
   elements.uiLanguageSelect.addEventListener('change', async () => {
     const tag = elements.uiLanguageSelect.value;
-    try {
-      localStorage.setItem(UI_LANGUAGE_STORAGE_KEY, tag);
-    } catch {
-      // not remembered; fine
-    }
+    rememberUiLanguage(UI_LANGUAGE_STORAGE_KEY, tag);
     await useUiLanguage(tag);
   });
 }
 
 async function start() {
   bindEvents();
-  await useUiLanguage(storedUiLanguage() ?? 'en');
+  await useUiLanguage(rememberedUiLanguage(UI_LANGUAGE_STORAGE_KEY) ?? 'en');
   await checkSession();
 }
 
