@@ -155,6 +155,14 @@ json encode_fields(const core::ChatMessage& m) {
     return message;
 }
 
+json encode_fields(const core::Typing& m) {
+    json message = {
+        {"type", "typing"}, {"conversation", m.conversation}, {"from", core::role_name(m.from)}};
+    if (!m.name.empty())
+        message["name"] = m.name;
+    return message;
+}
+
 json encode_fields(const core::MessageAccepted& m) {
     return {{"type", "accepted"},
             {"id", m.message_id},
@@ -397,6 +405,8 @@ Inbound to_inbound(const json& message) {
     if (type == "ack")
         return Acknowledge{message.at("conversation").get<std::string>(),
                            message.at("seq").get<std::uint64_t>()};
+    if (type == "typing")
+        return SignalTyping{.conversation = message.at("conversation").get<std::string>()};
     if (type == "end")
         return EndConversation{message.at("id").get<std::string>(),
                                message.at("conversation").get<std::string>()};

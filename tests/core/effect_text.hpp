@@ -157,6 +157,9 @@ inline std::string outbound_text(const Outbound& message) {
                 return "wrapup " + m.status + " " + m.conversation + " ref=" + m.ref;
             } else if constexpr (std::is_same_v<T, Rated>) {
                 return "rated " + m.conversation + " ref=" + m.ref;
+            } else if constexpr (std::is_same_v<T, Typing>) {
+                return "typing " + m.conversation + " from=" + role_name(m.from) +
+                       (m.name.empty() ? "" : " name=" + m.name);
             } else if constexpr (std::is_same_v<T, ConversationLeft>) {
                 return "you left " + m.conversation + " reason=" + m.reason;
             } else {

@@ -165,6 +165,22 @@ TEST_CASE("ack seq must be a non-negative integer", "[protocol][decode]") {
     CHECK(ack.seq == 18446744073709551615ULL);
 }
 
+TEST_CASE("typing names its conversation, and nothing else is needed", "[protocol][decode]") {
+    auto missing = decode_error(R"({"type": "typing"})");
+    CHECK(missing.code == "missing_field");
+    CHECK_THAT(missing.reason, Catch::Contains("\"conversation\""));
+    CHECK(missing.ref.empty());
+    auto wrong = decode_error(R"({"type": "typing", "conversation": 7})");
+    CHECK(wrong.code == "invalid_field");
+    CHECK_THAT(wrong.reason, Catch::Contains("\"conversation\""));
+    CHECK(decode_as<protocol::SignalTyping>(R"({"type": "typing", "conversation": "k-1"})")
+              .conversation == "k-1");
+    // A sender cannot choose who it appears as: "from" and "name" are the server's, and ignored.
+    CHECK(decode_as<protocol::SignalTyping>(
+              R"({"type": "typing", "conversation": "k-2", "from": "advisor", "name": "Aino"})")
+              .conversation == "k-2");
+}
+
 TEST_CASE("presence status is available or away", "[protocol][decode]") {
     auto error = decode_error(R"({"type": "presence", "id": "p-7", "status": "busy"})");
     CHECK(error.code == "invalid_field");

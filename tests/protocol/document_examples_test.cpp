@@ -151,6 +151,10 @@ void check_decoded_fields(const json& example, const protocol::Inbound& decoded)
         REQUIRE(ack != nullptr);
         CHECK(ack->conversation == example.at("conversation").get<std::string>());
         CHECK(ack->seq == example.at("seq").get<std::uint64_t>());
+    } else if (type == "typing") {
+        const auto* typing = std::get_if<protocol::SignalTyping>(&decoded);
+        REQUIRE(typing != nullptr);
+        CHECK(typing->conversation == example.at("conversation").get<std::string>());
     } else if (type == "end") {
         const auto* end = std::get_if<protocol::EndConversation>(&decoded);
         REQUIRE(end != nullptr);
@@ -464,9 +468,10 @@ TEST_CASE("PROTOCOL.md shows an example of every message type of the schema",
           "[protocol][document]") {
     const std::map<std::string, std::set<std::string>> documented_types = {
         {"json to-server",
-         {"request", "cancel", "message", "ack", "end", "presence", "accept", "decline",
-          "directory", "consult_open", "consult_message", "consult_close", "invite", "transfer",
-          "leave", "customer_code", "join", "wrapup", "rate"}},
+         {"request",         "cancel",        "message", "ack",       "end",
+          "presence",        "accept",        "decline", "directory", "consult_open",
+          "consult_message", "consult_close", "invite",  "transfer",  "leave",
+          "customer_code",   "join",          "wrapup",  "rate",      "typing"}},
         {"json to-peer",
          {"welcome",
           "queued",
@@ -494,7 +499,8 @@ TEST_CASE("PROTOCOL.md shows an example of every message type of the schema",
           "customer_left",
           "wrapup_due",
           "wrapup_done",
-          "rated"}},
+          "rated",
+          "typing"}},
     };
     for (const auto& [info, expected_types] : documented_types) {
         std::set<std::string> shown;

@@ -187,6 +187,16 @@ TEST_CASE("advisor_connection says whether the advisor is reconnecting or back",
           json{{"type", "advisor_connection"}, {"conversation", "k3f9-2"}, {"status", "back"}});
 }
 
+TEST_CASE("typing names the advisor, never the client, and carries no seq", "[protocol][encode]") {
+    CHECK(
+        encoded(
+            core::Typing{.conversation = "k3f9-1", .from = core::Role::advisor, .name = "Aino"}) ==
+        json{
+            {"type", "typing"}, {"conversation", "k3f9-1"}, {"from", "advisor"}, {"name", "Aino"}});
+    CHECK(encoded(core::Typing{.conversation = "k3f9-1", .from = core::Role::client, .name = ""}) ==
+          json{{"type", "typing"}, {"conversation", "k3f9-1"}, {"from", "client"}});
+}
+
 TEST_CASE("conversation_started names the tier as PROTOCOL.md spells it", "[protocol][encode]") {
     const std::vector<std::pair<core::Tier, std::string>> tiers = {
         {core::Tier::own_point, "own-point"},

@@ -93,6 +93,9 @@ public:
     int invited_advisors = 0;
     std::string last_lead_point; // the point that served it, also once its lead is gone
     std::string customer_code;   // the clerk's code still waiting for the customer, if any
+    // When each participant's socket last had a typing indication passed on; gone with the
+    // conversation, like everything else about it.
+    std::map<SessionId, TimePoint> typing_passed_on;
 
 private:
     Facts facts_;

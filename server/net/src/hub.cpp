@@ -118,6 +118,8 @@ void Hub::receive(core::SessionId id, protocol::Inbound message) {
                     return board_.post_message(id, m.conversation, m.id, m.text);
                 else if constexpr (std::is_same_v<T, protocol::Acknowledge>)
                     return board_.acknowledge(id, m.conversation, m.seq);
+                else if constexpr (std::is_same_v<T, protocol::SignalTyping>)
+                    return board_.typing(id, m.conversation);
                 else if constexpr (std::is_same_v<T, protocol::EndConversation>)
                     return board_.end_conversation(id, m.conversation, m.id);
                 else if constexpr (std::is_same_v<T, protocol::SetPresence>)

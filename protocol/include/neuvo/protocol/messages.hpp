@@ -44,6 +44,11 @@ struct Acknowledge {
     std::uint64_t seq = 0;
 };
 
+// Fire-and-forget, like Acknowledge: no id, no reply.
+struct SignalTyping {
+    std::string conversation;
+};
+
 struct EndConversation {
     std::string id;
     std::string conversation;
@@ -132,7 +137,7 @@ using Inbound =
     std::variant<RequestAdvisor, SendText, Acknowledge, EndConversation, SetPresence, CancelRequest,
                  AnswerOffer, ListColleagues, OpenConsult, SendConsultText, CloseConsult,
                  InviteColleague, TransferConversation, LeaveConversation, AskCustomerCode,
-                 JoinWithCode, SaveWrapup, RateConversation>;
+                 JoinWithCode, SaveWrapup, RateConversation, SignalTyping>;
 
 // A frame that could not be turned into an Inbound; `code` is one of PROTOCOL.md's error codes.
 struct DecodeError {

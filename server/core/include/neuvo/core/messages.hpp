@@ -140,6 +140,14 @@ struct ChatMessage {
     TimePoint sent_at;
 };
 
+// Someone in the conversation is typing: to its other participants, not numbered and never kept.
+// `name` is the advisor's display name; empty when the client side types.
+struct Typing {
+    std::string conversation;
+    Role from = Role::client;
+    std::string name;
+};
+
 // Tells the sender that its message was accepted and which sequence number it got.
 struct MessageAccepted {
     std::string message_id;
@@ -295,7 +303,7 @@ using Outbound =
                  PresenceState, ErrorReply, Offer, OfferWithdrawn, Alternatives, RequestClosed,
                  AdvisorConnection, Directory, ConsultOpened, ConsultMessage, ConsultClosed,
                  Handover, AdvisorJoined, AdvisorLeft, ConversationLeft, CustomerCode,
-                 CustomerJoined, CustomerLeft, WrapupDue, WrapupDone, Rated>;
+                 CustomerJoined, CustomerLeft, WrapupDue, WrapupDone, Rated, Typing>;
 
 // ---- The visit register: metadata of one contact, never content ----
 

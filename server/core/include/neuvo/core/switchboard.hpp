@@ -43,6 +43,9 @@ struct Policy {
     // The lead advisor saves the wrap-up within this after the end; then the register row is
     // written without it (every wrap-up field "unknown").
     std::chrono::seconds wrapup_timeout{900};
+    // One typing indication per sender and conversation is passed on within this; more are
+    // dropped, so that a flood does not fan out to every participant.
+    std::chrono::seconds typing_interval{2};
 };
 
 // Who stands behind a client session: an anonymous person ("chat" or "kiosk"), or a
@@ -148,6 +151,9 @@ public:
     Effects acknowledge(SessionId session, const std::string& conversation, std::uint64_t seq);
     Effects end_conversation(SessionId session, const std::string& conversation,
                              const std::string& ref);
+    // A participant of an open conversation is typing (typing.cpp): passed on as Typing to the
+    // other participants, at most once per policy.typing_interval per sender; no reply.
+    Effects typing(SessionId session, const std::string& conversation);
     // An advisor left on purpose (signed out, closed cleanly): no grace period; their
     // conversations end and each client goes back to the head of its language's queue. For a
     // client it is the same as disconnected().
