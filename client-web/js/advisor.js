@@ -19,6 +19,7 @@ import {
 import { openConsult, renderConsultTexts, setupConsults } from './consults.js';
 import { attachSharedAnswers } from './answers.js';
 import { forgetWrapups, isWrapupRef, renderWrapupTexts, setupWrapups } from './wrapup.js';
+import { TypingIndicator, TypingSignal } from './typing.js';
 
 const CATALOGUE_DIRECTORY = 'i18n/advisor';
 const UI_LANGUAGE_STORAGE_KEY = 'neuvo.advisor.uiLanguage';
@@ -183,6 +184,7 @@ function renderDynamicTexts() {
     renderConversationLabels(conversation);
     renderTeam(conversation);
   }
+  for (const conversation of state.conversations.values()) conversation.typingIndicator.render();
   renderColleagueTexts();
   renderConsultTexts();
   for (const item of document.querySelectorAll('.message[data-state]')) {
@@ -694,6 +696,8 @@ function addConversation(message) {
     connection: state.connectionCount,
     lastSeenSeq: 0,
     ownMessageIds: new Set(), // ours come back from the server too; shown once, when sent
+    typingSignal: new TypingSignal(connection),
+    typingIndicator: null, // "The client is typing…" under the log
     panel: null,
     listItem: null,
   };
@@ -741,6 +745,11 @@ function addConversation(message) {
     event.preventDefault();
     sendMessage(conversation);
   });
+  textarea.addEventListener('input', () => {
+    if (!conversation.ended) conversation.typingSignal.onInput(conversation.id, textarea.value);
+  });
+  conversation.typingIndicator = new TypingIndicator(
+    panel.querySelector('.typing-indicator'), () => state.catalogue);
   textarea.addEventListener('keydown', (event) => {
     // Enter sends, Shift+Enter makes a new line; not while an input method is composing.
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
@@ -821,6 +830,7 @@ function selectConversation(id, { moveFocus }) {
 }
 
 function removeConversation(conversation) {
+  conversation.typingIndicator.clear();
   conversation.panel.remove();
   conversation.listItem.remove();
   state.conversations.delete(conversation.id);
@@ -836,6 +846,7 @@ function removeConversation(conversation) {
 // Messages live only as long as the conversation needs them: signing out drops them all.
 function forgetConversations() {
   for (const conversation of [...state.conversations.values()]) {
+    conversation.typingIndicator.clear();
     conversation.panel.remove();
     conversation.listItem.remove();
   }
@@ -888,6 +899,7 @@ function sendMessage(conversation) {
   setDeliveryState(item, sent ? 'sending' : 'not_sent', state.catalogue);
   if (sent) state.pendingMessages.set(id, { conversation, item });
   appendToLog(conversation.panel.querySelector('.chat-log'), item);
+  conversation.typingSignal.reset();
   textarea.value = '';
   textarea.focus();
 }
@@ -905,6 +917,7 @@ function onMessage(message) {
   if (!conversation) return;
   connection.send({ type: 'ack', conversation: conversation.id, seq: message.seq });
   if (message.from === 'advisor' && conversation.ownMessageIds.has(message.id)) return; // ours
+  conversation.typingIndicator.clearFrom(message.from === 'advisor' ? message.author : 'client');
   if (message.seq <= conversation.lastSeenSeq) return;
   conversation.lastSeenSeq = message.seq;
   const fromColleague = message.from === 'advisor';
@@ -929,6 +942,7 @@ function onMessage(message) {
 function finishConversation(conversation, reason) {
   if (conversation.ended) return;
   conversation.ended = true;
+  conversation.typingIndicator.clear();
   for (const [id, pending] of state.pendingMessages) {
     if (pending.conversation !== conversation) continue;
     setDeliveryState(pending.item, 'not_sent', state.catalogue);
@@ -965,6 +979,20 @@ function onCustomerEvent(message) {
   if (state.selectedId !== conversation.id || document.hidden) announce(line.textContent);
 }
 
+// The client (or clerk, or their customer at a kiosk) or an invited colleague is typing in this
+// conversation: a line under its log for 5 s after the last one.
+function onTyping(message) {
+  const conversation = state.conversations.get(message.conversation);
+  if (!conversation || conversation.ended) return;
+  if (message.from === 'advisor') {
+    conversation.typingIndicator.show(message.name ?? '', 'chat.typing_colleague', {
+      advisor: message.name ?? '',
+    });
+  } else {
+    conversation.typingIndicator.show('client', 'chat.typing_client');
+  }
+}
+
 function onConversationEnded(message) {
   const conversation = state.conversations.get(message.conversation);
   if (!conversation) return;
@@ -985,6 +1013,8 @@ function onConversationLeft(message) {
 function onError(message) {
   // A refused wrap-up is shown on its form (js/wrapup.js).
   if (isWrapupRef(message.ref)) return;
+  // A `typing` (which has no id) that crossed the end of a conversation: nothing to say.
+  if (!message.ref && message.code === 'not_in_conversation') return;
   if (message.code === 'session_replaced') state.sessionReplaced = true;
   if (message.code === 'no_such_offer') {
     // Answered too late: the offer has gone (offer_withdrawn may be on its way).
@@ -1057,6 +1087,7 @@ function bindEvents() {
     .on('offer', onOffer)
     .on('offer_withdrawn', onOfferWithdrawn)
     .on('conversation_started', onConversationStarted)
+    .on('typing', onTyping)
     .on('message', onMessage)
     .on('customer_joined', onCustomerEvent)
     .on('customer_left', onCustomerEvent)

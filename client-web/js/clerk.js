@@ -6,6 +6,7 @@
 
 import { fetchJson, submitSignIn } from './api.js';
 import { ChatPane, sendOnEnter } from './chat-pane.js';
+import { TypingIndicator, TypingSignal } from './typing.js';
 import { Connection } from './connection.js';
 import { formatTime } from './chat-log.js';
 import {
@@ -84,6 +85,7 @@ const elements = {
   supporterInfo: byId('supporter-info'),
   supporterNotice: byId('supporter-notice'),
   chatLog: byId('chat-log'),
+  typingIndicator: byId('typing-indicator'),
   messageForm: byId('message-form'),
   messageInput: byId('message-input'),
   endButton: byId('end-button'),
@@ -129,6 +131,9 @@ const rating = createRating(elements.endedPanel, {
   },
 });
 const chat = new ChatPane(connection, elements.chatLog, () => state.catalogue);
+// "Aino is typing…" both ways (PROTOCOL.md, `typing`).
+const typingSignal = new TypingSignal(connection);
+const typingIndicator = new TypingIndicator(elements.typingIndicator, () => state.catalogue);
 
 // ---- Screens, alerts, language ----
 
@@ -167,6 +172,7 @@ async function useUiLanguage(tag) {
   renderAlternatives();
   renderSupporter();
   renderCustomerCode();
+  typingIndicator.render();
 }
 
 function renderSignedInAs() {
@@ -476,6 +482,8 @@ function onConversationStarted(message) {
   state.alternatives = null;
   state.lastSeenSeq = 0;
   chat.clear();
+  typingIndicator.clear();
+  typingSignal.reset();
   // The chat runs in the customer's language; the page around it in the clerk's.
   elements.chatLog.lang = message.language ?? '';
   elements.messageForm.hidden = false;
@@ -633,6 +641,7 @@ function sendMessage(event) {
   }
   clearError();
   chat.write(state.conversation.id, text, { hold: state.conversation.reconnecting });
+  typingSignal.reset();
   elements.messageInput.value = '';
   elements.messageInput.focus();
 }
@@ -642,8 +651,27 @@ function resendHeldMessages() {
   chat.resendHeld(state.conversation.id);
 }
 
+// The clerk writes: the supporters (and the customer at a kiosk) see it, at most every 3 s.
+function onComposerInput() {
+  if (!state.conversation || state.conversation.ended) return;
+  typingSignal.onInput(state.conversation.id, elements.messageInput.value);
+}
+
+// A supporter, or the customer at a kiosk (`from` `client`), is typing.
+function onTyping(message) {
+  if (!isCurrent(message) || state.conversation.ended) return;
+  if (message.from === 'advisor') {
+    typingIndicator.show('advisor', 'chat.typing_advisor', {
+      advisor: message.name || state.catalogue.t('chat.advisor'),
+    });
+  } else {
+    typingIndicator.show('client', 'chat.typing_customer');
+  }
+}
+
 function onMessage(message) {
   if (!isCurrent(message)) return;
+  if (!chat.isOwn(message)) typingIndicator.clearFrom(message.from);
   connection.send({ type: 'ack', conversation: message.conversation, seq: message.seq });
   if (chat.isOwn(message)) return; // our own, shown when sent
   if (message.seq <= state.lastSeenSeq) return;
@@ -662,6 +690,7 @@ function finishConversation(reason) {
   if (!state.conversation || state.conversation.ended) return;
   state.conversation.ended = true;
   chat.failAll();
+  typingIndicator.clear();
   elements.supporterNotice.hidden = true;
   chat.addEndNote(state.catalogue.t(endedMessageKeys[reason] ?? 'ended.generic'));
   const hadFocus = elements.screens.chat.contains(document.activeElement);
@@ -685,6 +714,7 @@ function forgetConversation() {
   rating.clear();
   resetCustomerCode();
   chat.clear();
+  typingIndicator.clear();
   elements.supporterInfo.replaceChildren();
   elements.supporterNotice.hidden = true;
 }
@@ -703,6 +733,9 @@ function newRequest() {
 
 function onError(message) {
   if (rating.onError(message)) return;
+  // A `typing` (which has no id) that crossed the end of the chat: nothing to say.
+  if (!message.ref && message.code === 'not_in_conversation' &&
+      (!state.conversation || state.conversation.ended)) return;
   if (message.ref && message.ref === state.customerCode?.id) elements.customerCodeButton.disabled = false;
   if (message.code === 'advisor_unavailable' && chat.holdRefused(message.ref)) return;
   if (message.ref && message.ref === state.cancelId) {
@@ -744,6 +777,7 @@ function bindEvents() {
   elements.keepWaitingButton.addEventListener('click', keepWaiting);
   elements.messageForm.addEventListener('submit', sendMessage);
   sendOnEnter(elements.messageInput, elements.messageForm);
+  elements.messageInput.addEventListener('input', onComposerInput);
   elements.endButton.addEventListener('click', endConversation);
   elements.customerCodeButton.addEventListener('click', askCustomerCode);
   elements.newRequestButton.addEventListener('click', newRequest);
@@ -760,6 +794,7 @@ function bindEvents() {
     .on('customer_code', onCustomerCode)
     .on('customer_joined', onCustomerJoined)
     .on('customer_left', onCustomerLeft)
+    .on('typing', onTyping)
     .on('message', onMessage)
     .on('accepted', (message) => chat.onAccepted(message))
     .on('conversation_ended', onConversationEnded)

@@ -18,6 +18,7 @@ import {
 import { requestFromForm, sendRequestMessage } from './request.js';
 import { createRating } from './rating.js';
 import { createKiosk, kioskSettings } from './kiosk.js';
+import { TypingIndicator, TypingSignal } from './typing.js';
 
 const CATALOGUE_DIRECTORY = 'i18n';
 
@@ -79,6 +80,7 @@ const elements = {
   advisorConnectionNotice: byId('advisor-connection-notice'),
   handoverWaitNotice: byId('handover-wait-notice'),
   chatLog: byId('chat-log'),
+  typingIndicator: byId('typing-indicator'),
   messageForm: byId('message-form'),
   messageInput: byId('message-input'),
   endButton: byId('end-button'),
@@ -143,6 +145,9 @@ const kiosk = kioskOptions && createKiosk(kioskOptions, {
 });
 // Messages on their way, and those refused while nobody could read them (sent again later).
 const chat = new ChatPane(connection, elements.chatLog, () => state.catalogue);
+// "Aino is typing…" both ways (PROTOCOL.md, `typing`).
+const typingSignal = new TypingSignal(connection);
+const typingIndicator = new TypingIndicator(elements.typingIndicator, () => state.catalogue);
 
 // ---- Screens, alerts ----
 
@@ -186,6 +191,7 @@ async function useInterfaceLanguage(tag) {
   renderAlternatives();
   renderLead();
   renderCodeError();
+  typingIndicator.render();
 }
 
 // ---- Choosing a language and a home municipality ----
@@ -494,6 +500,8 @@ function onConversationStarted(message) {
   state.alternatives = null;
   state.lastSeenSeq = 0;
   chat.clear();
+  typingIndicator.clear();
+  typingSignal.reset();
   closeJoinForm();
   elements.requeuedNotice.hidden = true;
   elements.advisorConnectionNotice.hidden = true;
@@ -617,6 +625,7 @@ function sendMessage(event) {
   clearError();
   // While the advisor reconnects it would be refused; it is kept and sent when they are back.
   chat.write(state.conversation.id, text, { hold: state.conversation.advisorReconnecting });
+  typingSignal.reset();
   elements.messageInput.value = '';
   elements.messageInput.focus();
 }
@@ -643,11 +652,31 @@ function onAdvisorConnection(message) {
   }
 }
 
+// The person writes: the advisors see that they are typing (at most every 3 s, not for an empty
+// text, only while the conversation is open).
+function onComposerInput() {
+  if (!state.conversation || state.conversation.ended) return;
+  typingSignal.onInput(state.conversation.id, elements.messageInput.value);
+}
+
+// An advisor (or, for a customer who joined with a code, the service desk) is typing.
+function onTyping(message) {
+  if (!isCurrentConversation(message) || state.conversation.ended) return;
+  if (message.from === 'advisor') {
+    typingIndicator.show('advisor', 'chat.typing_advisor', {
+      advisor: message.name || state.catalogue.t('chat.advisor'),
+    });
+  } else {
+    typingIndicator.show('client', 'chat.typing_desk');
+  }
+}
+
 function onMessage(message) {
   if (!isCurrentConversation(message)) return;
   // Acknowledge everything received, even a repeat, so the server can stop resending it.
   connection.send({ type: 'ack', conversation: message.conversation, seq: message.seq });
   if (chat.isOwn(message)) return; // our own message, already shown when sent
+  typingIndicator.clearFrom(message.from);
   if (message.seq <= state.lastSeenSeq) return;
   state.lastSeenSeq = message.seq;
   // `from` `client` and not ours: the clerk of the service desk the person joined from.
@@ -665,6 +694,7 @@ function finishConversation(reason) {
   if (!state.conversation || state.conversation.ended) return;
   state.conversation.ended = true;
   chat.failAll();
+  typingIndicator.clear();
   elements.advisorConnectionNotice.hidden = true;
   elements.handoverWaitNotice.hidden = true;
   const key = endedMessageKeys[reason] ?? 'ended.generic';
@@ -689,6 +719,7 @@ function leaveConversation() {
   state.conversation = null;
   rating.clear();
   chat.clear();
+  typingIndicator.clear();
   elements.advisorInfo.replaceChildren();
   elements.advisorConnectionNotice.hidden = true;
   elements.handoverWaitNotice.hidden = true;
@@ -752,6 +783,9 @@ function onWelcome(message) {
 
 function onError(message) {
   if (rating.onError(message)) return;
+  // A `typing` (which has no id) that crossed the end of the conversation: nothing to say.
+  if (!message.ref && message.code === 'not_in_conversation' &&
+      (!state.conversation || state.conversation.ended)) return;
   if (message.ref && message.ref === state.joinId) {
     joinRefused(message);
     return;
@@ -822,6 +856,7 @@ function bindEvents() {
   elements.keepWaitingButton.addEventListener('click', keepWaiting);
   elements.messageForm.addEventListener('submit', sendMessage);
   sendOnEnter(elements.messageInput, elements.messageForm);
+  elements.messageInput.addEventListener('input', onComposerInput);
   elements.endButton.addEventListener('click', endConversation);
   elements.startAgainButton.addEventListener('click', startAgain);
   elements.joinOpenButton.addEventListener('click', openJoinForm);
@@ -847,6 +882,7 @@ function bindEvents() {
     .on('advisor_left', onAdvisorLeft)
     .on('customer_joined', onCustomerEvent)
     .on('customer_left', onCustomerEvent)
+    .on('typing', onTyping)
     .on('message', onMessage)
     .on('accepted', (message) => chat.onAccepted(message))
     .on('conversation_ended', onConversationEnded)

@@ -187,24 +187,43 @@ test('client and advisor chat from start to end', { timeout: 90_000 }, async () 
     // Espoo and Helsinki share the capital region: Aino serves Espoo's residents as a region point.
     await expectText(byTestId(panel, 'conversation-tier'), advisorText['tier.region']);
 
-    // The client writes; the advisor reads it.
+    // The client writes; while they type the advisor sees so under the log (a polite status
+    // line), and the message itself clears it.
     const question = 'مرحبا، عندي سؤال عن رسالة من Kela.';
+    const advisorTyping = byTestId(panel, 'typing-indicator');
+    assert.equal(await advisorTyping.getAttribute('role'), 'status');
     await byTestId(client.page, 'message-input').fill(question);
+    await expectText(advisorTyping, advisorText['chat.typing_client']);
+    const typingSent = client.framesSent.filter((frame) => frame.type === 'typing');
+    assert.equal(typingSent.length, 1, 'one typing for one burst of writing');
+    assert.deepEqual(Object.keys(typingSent[0]).sort(), ['conversation', 'type']);
+    await screenshot(advisor.page, 'advisor-client-typing');
     await byTestId(client.page, 'send-button').click();
     const ownMessage = byTestId(client.page, 'message').filter({ hasText: question });
     await expectAttribute(byTestId(ownMessage, 'delivery-state'), 'data-state', 'delivered');
     await expectText(byTestId(ownMessage, 'delivery-state'), arabicText['chat.delivered']);
     await expectText(byTestId(panel, 'message-text').filter({ hasText: question }), question);
+    await eventually('the typing line cleared by the message', () => advisorTyping.textContent(),
+      (text) => text === '');
 
-    // The advisor answers; the client reads it and acknowledges it.
+    // The advisor answers; meanwhile the client reads "Aino is typing…" in Arabic, the name
+    // isolated from the right-to-left sentence. Then the client reads the answer and
+    // acknowledges it.
     const answer = 'أهلًا! لنقرأ الرسالة معًا.';
+    const clientTyping = byTestId(client.page, 'typing-indicator');
+    assert.equal(await clientTyping.getAttribute('role'), 'status');
     await byTestId(panel, 'message-input').fill(answer);
+    await expectText(clientTyping, arabicText['chat.typing_advisor'].replace('{advisor}', 'Aino'));
+    await expectText(clientTyping.locator('bdi'), 'Aino');
+    await screenshot(client.page, 'client-advisor-typing');
     await byTestId(panel, 'message-input').press('Enter');
     const advisorOwn = byTestId(panel, 'message').filter({ hasText: answer });
     await expectAttribute(byTestId(advisorOwn, 'delivery-state'), 'data-state', 'delivered');
     const incoming = byTestId(client.page, 'message').filter({ hasText: answer });
     await expectText(byTestId(incoming, 'message-text'), answer);
     await expectText(incoming.locator('.message-author'), 'Aino');
+    await eventually('the typing line cleared by the answer', () => clientTyping.textContent(),
+      (text) => text === '');
     const answerFrame = client.framesReceived.find((frame) =>
       frame.type === 'message' && frame.text === answer);
     await eventually('client acknowledges the answer', () => client.framesSent.some((frame) =>
