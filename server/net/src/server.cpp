@@ -11,6 +11,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <algorithm>
 #include <thread>
@@ -40,7 +41,8 @@ struct Server::Impl {
     Impl(config::ServerConfig configuration, store::Store& store)
         : config(std::move(configuration)),
           tls(make_tls_context(config.certificate, config.private_key)),
-          hub(io, config.network, config.policy, store), context{config, store, hub},
+          hub(io, config.network, config.policy, store), context{config, store, hub,
+                                                                 reports.get_executor()},
           signals(io, SIGINT, SIGTERM), grace_timer(io), retention_timer(io) {
         context.labels = RegisterLabels::load(config.document_root);
     }
@@ -100,6 +102,9 @@ struct Server::Impl {
     config::ServerConfig config;
     asio::io_context io;
     asio::ssl::context tls;
+    // Before the hub and the context, so that it is joined after them while `io` still exists:
+    // its last tasks post their answers to the connections' strands.
+    asio::thread_pool reports{1};
     Hub hub;
     ServerContext context;
     asio::signal_set signals;

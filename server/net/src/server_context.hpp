@@ -6,6 +6,8 @@
 #include "neuvo/config/server_config.hpp"
 #include "neuvo/store/store.hpp"
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include <atomic>
 #include <cstddef>
 
@@ -16,6 +18,9 @@ struct ServerContext {
     const config::ServerConfig& config;
     store::Store& store;
     Hub& hub;
+    // A thread of its own for work too slow for the network threads (publishing a large
+    // statistics table): a long computation there would hold up every chat on that thread.
+    boost::asio::any_io_executor reports;
     std::atomic<std::size_t> connections{0};
     std::atomic<bool> stopping{false};
     RegisterLabels labels{}; // for the statistics' CSV files; read at start

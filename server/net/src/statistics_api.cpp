@@ -258,7 +258,16 @@ private:
             return refuse({http::status::bad_request, "invalid_parameter", error});
         if (!table)
             return refuse(store_failed());
-        const auto published = stats::publish(*table);
+        // Suppression of a large table takes long enough to matter on a network thread.
+        boost::asio::post(context_.reports, [self = shared_from_this(), counts = *table] {
+            auto published = stats::publish(counts);
+            boost::asio::post(self->executor_, [self, published = std::move(published)] {
+                self->on_published(published);
+            });
+        });
+    }
+
+    void on_published(const stats::PublishedTable& published) {
         const auto& network = context_.hub.network();
         if (query_.csv)
             return reply_(
