@@ -34,8 +34,9 @@ void Switchboard::State::record_without_wrapup(const std::string& conversation, 
     if (auto advisor = advisors.find(pending.advisor); advisor != advisors.end()) {
         std::erase(advisor->second.wrapups, conversation);
     }
+    // The pending record never holds the advisor's answers (a save sends a copy), so its
+    // wrap-up fields are all "unknown" already.
     pending.record.wrapup_state = "missing";
-    pending.record.wrapup = Wrapup{};
     effects.push_back(RecordVisit{std::move(pending.record)});
 }
 
