@@ -2,6 +2,7 @@
 
 #include "register_labels.hpp"
 #include "server_context.hpp"
+#include "statistics_parameters.hpp"
 
 #include "neuvo/stats/tables.hpp"
 #include "neuvo/store/statistics_query.hpp"
@@ -20,9 +21,6 @@ namespace neuvo::net {
 
 namespace http = boost::beast::http;
 
-// /api/register/fields and /api/statistics/{counts,times,unmet,reciprocity}.
-bool is_statistics_path(std::string_view path);
-
 // The register's statistics over HTTP (PROTOCOL.md, "Statistics"): the wrap-up fields for any
 // signed-in account; suppressed counts and times for statisticians, supervisors and admins, as
 // JSON or CSV. `reply` is called exactly once, on `executor` (the connection's strand).
@@ -30,28 +28,8 @@ void serve_statistics(ServerContext& context, const http::request<http::string_b
                       boost::asio::any_io_executor executor,
                       std::function<void(http::response<http::string_body>)> reply);
 
-// ---- The parts below are pure, and tested on their own ----
-
-enum class StatisticKind { counts, times, unmet, reciprocity };
-
-// One statistics request as its query string asks for it.
-struct StatisticsQuery {
-    StatisticKind kind = StatisticKind::counts;
-    std::vector<std::string> dimensions; // counts: one or two; times: none or one
-    store::VisitFilter filter;
-    bool csv = false;
-    std::string language = "en"; // of the CSV file's labels
-    char separator = ',';
-};
-
-// The query of /api/statistics/<kind>, or the reason it cannot be answered (for a 400). Every
-// parameter is checked, unknown ones too, so that a typo is not silently a different statistic.
-std::variant<StatisticsQuery, std::string>
-parse_statistics_query(std::string_view kind, std::string_view query,
-                       const core::ServiceNetwork& network);
-
-// "%2C" and "+" decoded; nothing when an escape is broken.
-std::optional<std::string> percent_decode(std::string_view text);
+// ---- The parts below are pure, and tested on their own (the query's parsing is in
+// statistics_parameters.hpp) ----
 
 // Bodies of the answers.
 nlohmann::json register_fields_json();
