@@ -79,11 +79,23 @@ std::filesystem::path resolve(const std::filesystem::path& base, const std::stri
     return path.is_absolute() ? path : (base / path).lexically_normal();
 }
 
+// Why a path that is not what was expected cannot be used: the throwing std::filesystem calls
+// would let a filesystem_error (a name too long, a directory that may not be searched) escape
+// without the field's name.
+std::string not_usable(const std::filesystem::path& path, const std::error_code& error,
+                       const char* otherwise) {
+    if (error && error != std::errc::no_such_file_or_directory &&
+        error != std::errc::not_a_directory)
+        return path.string() + " cannot be examined (" + error.message() + ")";
+    return path.string() + otherwise;
+}
+
 std::filesystem::path existing_file(const Field& field, const std::filesystem::path& base) {
     auto path = resolve(base, field.text());
-    if (!std::filesystem::is_regular_file(path))
-        throw ConfigError(field.path() + ": expected a readable file, but " + path.string() +
-                          " does not exist");
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error))
+        throw ConfigError(field.path() + ": expected a readable file, but " +
+                          not_usable(path, error, " does not exist"));
     return path;
 }
 
@@ -249,8 +261,11 @@ void read_points(const Field& field, core::ServiceNetwork& network) {
             auto schedules = item.at("schedules");
             if (!schedules.value().is_object())
                 schedules.fail("an object from language tag to weekly slots");
-            for (const auto& [tag, slots] : schedules.value().items()) {
-                Field slots_field(slots, schedules.path() + "." + tag);
+            for (const auto& entry : schedules.value().items()) {
+                // Not a structured binding: clang 14 (the fuzz and sanitizer builds) cannot
+                // capture one in the lambda below.
+                const std::string& tag = entry.key();
+                Field slots_field(entry.value(), schedules.path() + "." + tag);
                 auto offer = std::find_if(point.languages.begin(), point.languages.end(),
                                           [&](const auto& o) { return o.language == tag; });
                 if (offer == point.languages.end())
@@ -288,9 +303,10 @@ ServerConfig parse_config(const std::string& text, const std::filesystem::path& 
     config.private_key = existing_file(root.at("tls").at("private_key"), base);
     config.database = resolve(base, root.at("database").text());
     config.document_root = resolve(base, root.at("document_root").text());
-    if (!std::filesystem::is_directory(config.document_root))
+    std::error_code error;
+    if (!std::filesystem::is_directory(config.document_root, error))
         throw ConfigError("document_root: expected a directory, but " +
-                          config.document_root.string() + " is not one");
+                          not_usable(config.document_root, error, " is not one"));
     if (root.has("threads"))
         config.threads = static_cast<unsigned>(root.at("threads").integer(0, 256));
     if (root.has("limits"))
@@ -311,7 +327,7 @@ ServerConfig parse_config(const std::string& text, const std::filesystem::path& 
         config.timezone = root.at("timezone").text();
         // An unknown zone would silently become UTC and shift every schedule by hours.
         if (config.timezone.find("..") != std::string::npos ||
-            !std::filesystem::is_regular_file("/usr/share/zoneinfo/" + config.timezone))
+            !std::filesystem::is_regular_file("/usr/share/zoneinfo/" + config.timezone, error))
             root.at("timezone").fail("a time zone of the tz database, e.g. \"Europe/Helsinki\"");
     }
 
