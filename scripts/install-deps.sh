@@ -13,6 +13,10 @@ packages=(
 if [ "${1:-}" = "--with-browser" ]; then
   packages+=(chromium nodejs npm)
 fi
+# clang with its sanitizer and libFuzzer runtimes (scripts/sanitize.sh, scripts/fuzz.sh).
+if [ "${1:-}" = "--with-sanitizers" ] || [ "${1:-}" = "--with-fuzz" ]; then
+  packages+=(clang libclang-rt-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
