@@ -522,9 +522,9 @@ protected:
                 ++worker_.queued;
             }
         } else if (type == "conversation_ended") {
+            // No ack: the conversation is gone, and an ack would be answered not_in_conversation.
             in_conversation_ = false;
             queued_once_ = false;
-            ack(string_field(frame, "conversation"), number_field(frame, "seq"));
             if (measuring.load(std::memory_order_relaxed))
                 worker_.cycle.add(
                     std::chrono::duration<double, std::micro>(Clock::now() - request_sent_)
@@ -575,9 +575,7 @@ protected:
             if (greet_.erase(conversation) > 0 && running.load())
                 send_chat_later(conversation);
         } else if (type == "conversation_ended") {
-            auto conversation = string_field(frame, "conversation");
-            ack(conversation, number_field(frame, "seq"));
-            conversations_.erase(std::string(conversation));
+            conversations_.erase(std::string(string_field(frame, "conversation")));
         } else if (type == "wrapup_due") {
             auto conversation = std::string(string_field(frame, "conversation"));
             wrapups_[conversation] = Clock::now();
@@ -667,7 +665,11 @@ protected:
         auto timer = std::make_shared<asio::steady_timer>(
             worker_.io, std::chrono::microseconds(static_cast<long>(think(random_) * 1000)));
         timer->async_wait([this, timer, conversation](beast::error_code e) {
-            if (!e && running.load())
+            // Meanwhile the conversation may have ended, or been handed to another advisor.
+            bool still_in = role_ == Role::client
+                                ? in_conversation_ && conversation_ == conversation
+                                : conversations_.count(conversation) > 0;
+            if (!e && running.load() && still_in)
                 send_chat(conversation);
         });
     }
