@@ -22,6 +22,7 @@
 #include <cmath>
 #include <cstdio>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -223,6 +224,21 @@ double process_cpu_seconds(const std::string& pid) {
             stime = std::stod(field);
     }
     return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// Time the process's threads spent runnable but waiting for a CPU (/proc/<pid>/task/*/schedstat,
+// second field, ns): high when other jobs share the machine, so that a latency taken then is
+// known to be the machine's and not the server's.
+double runqueue_wait_seconds(const std::string& pid) {
+    double total = 0;
+    std::error_code error;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + pid + "/task", error)) {
+        std::ifstream in(task.path() / "schedstat");
+        double on_cpu = 0, waiting = 0;
+        if (in >> on_cpu >> waiting)
+            total += waiting / 1e9;
+    }
+    return total;
 }
 
 long status_kib(const std::string& pid, const std::string& key) {
@@ -1020,6 +1036,8 @@ int main(int argc, char** argv) {
 
     double server_cpu_start = watch_server ? process_cpu_seconds(server_pid) : 0;
     double own_cpu_start = process_cpu_seconds("self");
+    double server_wait_start = watch_server ? runqueue_wait_seconds(server_pid) : 0;
+    double own_wait_start = runqueue_wait_seconds("self");
     auto run_start = Clock::now();
     if (options.scenario != "connections") {
         running = true;
@@ -1050,6 +1068,8 @@ int main(int argc, char** argv) {
     auto run_seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
     double server_cpu = watch_server ? process_cpu_seconds(server_pid) - server_cpu_start : 0;
     double own_cpu = process_cpu_seconds("self") - own_cpu_start;
+    double server_wait = watch_server ? runqueue_wait_seconds(server_pid) - server_wait_start : 0;
+    double own_wait = runqueue_wait_seconds("self") - own_wait_start;
     running = false;
     long rss_after = watch_server ? status_kib(server_pid, "VmRSS") : 0;
     long hwm = watch_server ? status_kib(server_pid, "VmHWM") : 0;
@@ -1090,6 +1110,9 @@ int main(int argc, char** argv) {
     }
     result["server_cpu_percent"] = std::round(server_cpu / run_seconds * 1000) / 10;
     result["generator_cpu_percent"] = std::round(own_cpu / run_seconds * 1000) / 10;
+    // Waiting for a CPU while runnable, in % of the window (summed over threads).
+    result["server_cpu_wait_percent"] = std::round(server_wait / run_seconds * 1000) / 10;
+    result["generator_cpu_wait_percent"] = std::round(own_wait / run_seconds * 1000) / 10;
     if (watch_server) {
         result["server_rss_kib_before"] = rss_before;
         result["server_rss_kib_connected"] = rss_connected;
