@@ -584,3 +584,113 @@ TEST_CASE("register.retention_days is a number of days from a month to fifty yea
     CHECK_THAT(config_error(document, directory.path()),
                Contains("register: expected an object such as {\"retention_days\": 1826}"));
 }
+
+// ---- Allowed origins and the log level ----
+
+TEST_CASE("without allowed_origins the list is empty: the server allows its own origins",
+          "[config][origins]") {
+    ConfigDirectory directory;
+    auto loaded = config::parse_config(minimal_config().dump(), directory.path());
+    CHECK(loaded.allowed_origins.empty());
+}
+
+TEST_CASE("the demo configuration allows its own https origins on port 8443",
+          "[config][demo][origins]") {
+    ConfigDirectory directory;
+    auto loaded = config::load_config(copy_of_demo_config(directory));
+    CHECK(loaded.allowed_origins ==
+          std::vector<std::string>{"https://127.0.0.1:8443", "https://localhost:8443"});
+    CHECK(loaded.log_level == config::LogLevel::info);
+}
+
+TEST_CASE("allowed origins are kept in one form: lower case, no default port",
+          "[config][origins]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    document["allowed_origins"] = {"https://Neuvo.Example.FI",  "HTTPS://neuvo.example.fi:8443",
+                                   "https://kiosk.example:443", "http://proxy.example:80",
+                                   "https://[::1]:8443",        "http://10.0.0.5:8080"};
+    auto loaded = config::parse_config(document.dump(), directory.path());
+    CHECK(loaded.allowed_origins ==
+          std::vector<std::string>{"https://neuvo.example.fi", "https://neuvo.example.fi:8443",
+                                   "https://kiosk.example", "http://proxy.example",
+                                   "https://[::1]:8443", "http://10.0.0.5:8080"});
+}
+
+TEST_CASE("canonical_origin takes only scheme://host[:port]", "[config][origins]") {
+    CHECK(config::canonical_origin("https://a.example") == "https://a.example");
+    CHECK(config::canonical_origin("https://A.Example:443") == "https://a.example");
+    CHECK(config::canonical_origin("http://a.example:443") == "http://a.example:443");
+    CHECK(config::canonical_origin("https://a.example:80") == "https://a.example:80");
+    CHECK(config::canonical_origin("https://[::1]") == "https://[::1]");
+    for (const char* bad : {"",
+                            "null",
+                            "a.example",
+                            "ftp://a.example",
+                            "wss://a.example",
+                            "https://",
+                            "https://a.example/",
+                            "https://a.example/path",
+                            "https://user@a.example",
+                            "https://a.example:",
+                            "https://a.example:0",
+                            "https://a.example:65536",
+                            "https://a.example:8x",
+                            "https://a.example:1:2",
+                            "https://a example",
+                            "https://[::1",
+                            "https://[zz]",
+                            "https://a.example?x",
+                            "https://a.example#x",
+                            " https://a.example"}) {
+        INFO("origin \"" << bad << "\"");
+        CHECK_FALSE(config::canonical_origin(bad).has_value());
+    }
+}
+
+TEST_CASE("allowed_origins is a non-empty list of distinct origins", "[config][errors][origins]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    document["allowed_origins"] = json::array();
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("allowed_origins: expected a non-empty array, got []"));
+    document["allowed_origins"] = "https://neuvo.example";
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("allowed_origins: expected a non-empty array"));
+    document["allowed_origins"] = {"https://neuvo.example", "https://neuvo.example/"};
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("allowed_origins[1]: expected an origin \"https://host\" or "
+                        "\"https://host:port\""));
+    document["allowed_origins"] = {"https://neuvo.example", "neuvo.example"};
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("allowed_origins[1]: expected an origin"));
+    document["allowed_origins"] = {"https://neuvo.example", 8443};
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("allowed_origins[1]: expected a non-empty string, got 8443"));
+    document["allowed_origins"] = {"https://neuvo.example", "https://NEUVO.example:443"};
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("allowed_origins[1]: expected an origin not listed before"));
+}
+
+TEST_CASE("log_level is info unless set to debug, info, warning or error", "[config][log]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    CHECK(config::parse_config(document.dump(), directory.path()).log_level ==
+          config::LogLevel::info);
+    const std::vector<std::pair<std::string, config::LogLevel>> levels = {
+        {"debug", config::LogLevel::debug},
+        {"info", config::LogLevel::info},
+        {"warning", config::LogLevel::warning},
+        {"error", config::LogLevel::error}};
+    for (const auto& [name, level] : levels) {
+        document["log_level"] = name;
+        CHECK(config::parse_config(document.dump(), directory.path()).log_level == level);
+    }
+    document["log_level"] = "verbose";
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("log_level: expected \"debug\", \"info\", \"warning\" or \"error\", got "
+                        "\"verbose\""));
+    document["log_level"] = 3;
+    CHECK_THAT(config_error(document, directory.path()),
+               Contains("log_level: expected a non-empty string, got 3"));
+}

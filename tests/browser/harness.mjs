@@ -71,6 +71,9 @@ function writeTestConfig(workDirectory, routing) {
   };
   config.database = join(workDirectory, 'neuvo.db');
   config.document_root = webRoot;
+  // The demo's allowed origins name its port 8443; without the setting the server allows its own
+  // origin on the port it binds, which is where the pages come from.
+  delete config.allowed_origins;
   if (routing) config.routing = { ...config.routing, ...routing };
   const configPath = join(workDirectory, 'neuvo.json');
   writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);

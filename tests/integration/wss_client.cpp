@@ -19,13 +19,16 @@ WssClient::WssClient(unsigned short port, Options options) : ws_(io_, tls_) {
     auto& tcp_stream = beast::get_lowest_layer(ws_);
     tcp_stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     ws_.next_layer().handshake(asio::ssl::stream_base::client);
-    ws_.set_option(websocket::stream_base::decorator([options](websocket::request_type& request) {
-        if (!options.subprotocol.empty())
-            request.set(http::field::sec_websocket_protocol, options.subprotocol);
-        if (!options.cookie.empty())
-            request.set(http::field::cookie, options.cookie);
-        request.set(http::field::origin, "https://localhost");
-    }));
+    auto origin = options.origin.value_or(own_origin(port));
+    ws_.set_option(
+        websocket::stream_base::decorator([options, origin](websocket::request_type& request) {
+            if (!options.subprotocol.empty())
+                request.set(http::field::sec_websocket_protocol, options.subprotocol);
+            if (!options.cookie.empty())
+                request.set(http::field::cookie, options.cookie);
+            if (!origin.empty())
+                request.set(http::field::origin, origin);
+        }));
     websocket::response_type response;
     beast::error_code error;
     ws_.handshake(response, "localhost", options.path, error);
@@ -126,6 +129,10 @@ void WssClient::close() {
     bool sent = false;
     ws_.async_close(websocket::close_code::normal, [&sent](beast::error_code) { sent = true; });
     run_until([&sent] { return sent; }, 5s);
+}
+
+std::string own_origin(unsigned short port) {
+    return "https://127.0.0.1:" + std::to_string(port);
 }
 
 HttpResult https_request(unsigned short port, const std::string& method, const std::string& target,

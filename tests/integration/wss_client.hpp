@@ -37,6 +37,10 @@ public:
         std::string path = "/ws/client";
         std::string cookie;                   // e.g. "neuvo_session=..."
         std::string subprotocol = "neuvo.v1"; // empty: offer none
+        // The Origin header, as a browser sends it with every handshake. Nothing: the server's
+        // own origin, https://127.0.0.1:PORT, as its pages have; an empty text: no Origin at
+        // all; anything else is sent as it is (e.g. a foreign site's "https://evil.example").
+        std::optional<std::string> origin = std::nullopt;
     };
 
     explicit WssClient(unsigned short port, Options options);
@@ -78,6 +82,9 @@ private:
     std::optional<boost::beast::error_code> read_error_;
     std::string negotiated_;
 };
+
+// The origin of the server's own pages: "https://127.0.0.1:PORT".
+std::string own_origin(unsigned short port);
 
 struct HttpResult {
     int status = 0;

@@ -16,7 +16,8 @@
 namespace {
 
 constexpr const char* usage = R"(usage:
-  neuvo-server --config FILE                 start the server
+  neuvo-server --config FILE [--log-level debug|info|warning|error]
+                                             start the server (the level overrides log_level)
   neuvo-server --config FILE --check-config  validate the configuration and exit
   neuvo-server --config FILE admin add --login L --name N --point P --languages fi,ar
                                        [--role advisor|supervisor|clerk|statistician|admin]
@@ -64,6 +65,14 @@ int main(int argc, char** argv) {
             return 0;
         }
         auto config = neuvo::config::load_config(line.required("config"));
+        if (line.has("log-level")) {
+            auto level = neuvo::config::log_level_named(line.options.at("log-level"));
+            if (!level)
+                throw neuvo::app::UsageError("--log-level: expected debug, info, warning or "
+                                             "error, got \"" +
+                                             line.options.at("log-level") + "\"");
+            config.log_level = *level;
+        }
         if (line.has("check-config")) {
             std::cout << "configuration OK: " << config.network.points.size() << " points, "
                       << config.network.languages.size() << " languages, "

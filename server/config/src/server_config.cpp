@@ -136,6 +136,20 @@ int weekday(const Field& field) {
     field.fail("a weekday: mon, tue, wed, thu, fri, sat or sun");
 }
 
+void read_allowed_origins(const Field& field, ServerConfig& config) {
+    for (const auto& item : field.items()) {
+        auto origin = canonical_origin(item.text());
+        if (!origin)
+            item.fail("an origin \"https://host\" or \"https://host:port\" (http or https, no "
+                      "path, no trailing slash)");
+        if (std::find(config.allowed_origins.begin(), config.allowed_origins.end(), *origin) !=
+            config.allowed_origins.end())
+            item.fail("an origin not listed before (hosts are compared in lower case and the "
+                      "default port left out)");
+        config.allowed_origins.push_back(std::move(*origin));
+    }
+}
+
 void read_limits(const Field& field, ServerConfig& config) {
     auto& limits = config.limits;
     auto& policy = config.policy;
@@ -285,7 +299,75 @@ void read_points(const Field& field, core::ServiceNetwork& network) {
     }
 }
 
+char lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool is_host_character(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+}
+
 } // namespace
+
+std::optional<LogLevel> log_level_named(std::string_view name) {
+    if (name == "debug")
+        return LogLevel::debug;
+    if (name == "info")
+        return LogLevel::info;
+    if (name == "warning")
+        return LogLevel::warning;
+    if (name == "error")
+        return LogLevel::error;
+    return std::nullopt;
+}
+
+std::optional<std::string> canonical_origin(std::string_view origin) {
+    const auto separator = origin.find("://");
+    if (separator == std::string_view::npos)
+        return std::nullopt;
+    std::string scheme;
+    for (char c : origin.substr(0, separator))
+        scheme += lower(c);
+    if (scheme != "https" && scheme != "http")
+        return std::nullopt;
+    std::string rest;
+    for (char c : origin.substr(separator + 3))
+        rest += lower(c);
+
+    std::string host;
+    std::string_view after_host;
+    if (!rest.empty() && rest.front() == '[') {
+        // An IPv6 literal: hexadecimal digits, colons and (for an embedded IPv4) dots.
+        const auto close = rest.find(']');
+        if (close == std::string::npos || close < 3)
+            return std::nullopt;
+        for (char c : std::string_view(rest).substr(1, close - 1))
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == ':' || c == '.'))
+                return std::nullopt;
+        host = rest.substr(0, close + 1);
+        after_host = std::string_view(rest).substr(close + 1);
+    } else {
+        const auto colon = rest.find(':');
+        host = rest.substr(0, colon);
+        if (host.empty() || !std::all_of(host.begin(), host.end(), is_host_character))
+            return std::nullopt;
+        after_host =
+            colon == std::string::npos ? std::string_view() : std::string_view(rest).substr(colon);
+    }
+
+    unsigned long port = scheme == "https" ? 443 : 80;
+    if (!after_host.empty()) {
+        auto digits = after_host.substr(1);
+        if (after_host.front() != ':' || digits.empty() || digits.size() > 5 ||
+            !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            return std::nullopt;
+        port = std::stoul(std::string(digits));
+        if (port == 0 || port > 65535)
+            return std::nullopt;
+    }
+    const bool default_port = port == (scheme == "https" ? 443u : 80u);
+    return scheme + "://" + host + (default_port ? std::string() : ":" + std::to_string(port));
+}
 
 ServerConfig parse_config(const std::string& text, const std::filesystem::path& base) {
     json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -311,6 +393,14 @@ ServerConfig parse_config(const std::string& text, const std::filesystem::path& 
         config.threads = static_cast<unsigned>(root.at("threads").integer(0, 256));
     if (root.has("limits"))
         read_limits(root.at("limits"), config);
+    if (root.has("allowed_origins"))
+        read_allowed_origins(root.at("allowed_origins"), config);
+    if (root.has("log_level")) {
+        auto level = log_level_named(root.at("log_level").text());
+        if (!level)
+            root.at("log_level").fail("\"debug\", \"info\", \"warning\" or \"error\"");
+        config.log_level = *level;
+    }
     if (root.has("routing"))
         read_routing(root.at("routing"), config.policy);
     if (root.has("register")) {

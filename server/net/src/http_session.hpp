@@ -105,6 +105,17 @@ private:
             return respond(error_response(http::status::not_found, "not_found",
                                           "No WebSocket endpoint at this path.", request.version(),
                                           false));
+        // Before anything else is looked at, the cookie above all: a browser sends an advisor's
+        // cookie with a handshake that any site's page starts, and only the Origin tells them
+        // apart (cross-site WebSocket hijacking).
+        if (!origin_allowed(request[http::field::origin], context_.allowed_origins)) {
+            auto origin = std::string(request[http::field::origin].substr(0, 100));
+            log_event(LogLevel::info, "websocket_origin_refused",
+                      {{"path", path}, {"origin", origin.empty() ? "(none)" : origin}});
+            return respond(error_response(http::status::forbidden, "origin_not_allowed",
+                                          "Pages of this origin may not open a WebSocket here.",
+                                          request.version(), false));
+        }
         if (!header_lists(request[http::field::sec_websocket_protocol], protocol::subprotocol))
             return respond(error_response(http::status::bad_request, "bad_request",
                                           "The neuvo.v1 WebSocket subprotocol is required.",

@@ -1,6 +1,10 @@
 #include "http_support.hpp"
 
+#include "neuvo/config/server_config.hpp"
+
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 namespace neuvo::net {
 namespace {
@@ -39,6 +43,40 @@ bool header_lists(std::string_view header, std::string_view token) {
         header.remove_prefix(end + 1);
     }
     return false;
+}
+
+bool origin_allowed(std::string_view origin_header, const std::vector<std::string>& allowed) {
+    auto origin = config::canonical_origin(trim(origin_header));
+    return origin && std::find(allowed.begin(), allowed.end(), *origin) != allowed.end();
+}
+
+namespace {
+
+void add_own_origins(std::vector<std::string>& origins, const std::string& scheme,
+                     const std::string& address, unsigned short port) {
+    std::vector<std::string> hosts = {"localhost", "127.0.0.1", "[::1]"};
+    if (address != "0.0.0.0" && address != "::" && address != "[::]")
+        hosts.push_back(address.find(':') != std::string::npos && address.front() != '['
+                            ? "[" + address + "]"
+                            : address);
+    for (const auto& host : hosts) {
+        auto origin = config::canonical_origin(scheme + "://" + host + ":" + std::to_string(port));
+        if (origin && std::find(origins.begin(), origins.end(), *origin) == origins.end())
+            origins.push_back(std::move(*origin));
+    }
+}
+
+} // namespace
+
+std::vector<std::string> default_allowed_origins(const std::string& tls_address,
+                                                 unsigned short tls_port,
+                                                 const std::string* plain_address,
+                                                 unsigned short plain_port) {
+    std::vector<std::string> origins;
+    add_own_origins(origins, "https", tls_address, tls_port);
+    if (plain_address)
+        add_own_origins(origins, "http", *plain_address, plain_port);
+    return origins;
 }
 
 void add_security_headers(http::response_header<>& header, bool tls) {

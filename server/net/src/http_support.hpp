@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace neuvo::net {
 
@@ -17,6 +18,19 @@ std::optional<std::string> cookie_value(std::string_view header, std::string_vie
 
 // Whether a comma-separated header such as Sec-WebSocket-Protocol lists `token`.
 bool header_lists(std::string_view header, std::string_view token);
+
+// Whether a WebSocket handshake's Origin header names one of `allowed` (canonical origins, see
+// config::canonical_origin): an exact match of scheme, host (in any case) and port (the default
+// one written or not). A missing, empty, "null" or malformed Origin is never allowed.
+bool origin_allowed(std::string_view origin_header, const std::vector<std::string>& allowed);
+
+// The origins a server accepts when its configuration lists none: its own, https://<address>:<port>
+// of the TLS listener and the same on localhost, 127.0.0.1 and [::1] (a wildcard address such as
+// 0.0.0.0 gives only those three), and likewise http:// for a plain_http port when it has one.
+std::vector<std::string> default_allowed_origins(const std::string& tls_address,
+                                                 unsigned short tls_port,
+                                                 const std::string* plain_address,
+                                                 unsigned short plain_port);
 
 // Headers every response carries: CSP, no-sniff, framing and referrer rules, and HSTS on TLS.
 void add_security_headers(http::response_header<>& header, bool tls);

@@ -1,5 +1,6 @@
 #include "neuvo/net/server.hpp"
 
+#include "http_support.hpp"
 #include "hub.hpp"
 #include "listener.hpp"
 #include "log.hpp"
@@ -37,6 +38,20 @@ void run_handlers(asio::io_context& io) {
     }
 }
 
+LogLevel log_level_of(config::LogLevel level) {
+    switch (level) {
+    case config::LogLevel::debug:
+        return LogLevel::debug;
+    case config::LogLevel::info:
+        return LogLevel::info;
+    case config::LogLevel::warning:
+        return LogLevel::warning;
+    case config::LogLevel::error:
+        return LogLevel::error;
+    }
+    return LogLevel::info;
+}
+
 struct Server::Impl {
     Impl(config::ServerConfig configuration, store::Store& store)
         : config(std::move(configuration)),
@@ -44,6 +59,7 @@ struct Server::Impl {
           hub(io, config.network, config.policy, store), context{config, store, hub,
                                                                  reports.get_executor()},
           signals(io, SIGINT, SIGTERM), grace_timer(io), retention_timer(io) {
+        set_log_level(log_level_of(config.log_level));
         context.labels = RegisterLabels::load(config.document_root);
     }
 
@@ -124,11 +140,25 @@ unsigned short Server::bind() {
     auto tls_listener = std::make_shared<Listener>(impl_->io, impl_->context, &impl_->tls);
     auto port = tls_listener->bind(impl_->config.listen);
     impl_->listeners.push_back(tls_listener);
+    unsigned short plain_port = 0;
     if (impl_->config.plain_http) {
         auto plain_listener = std::make_shared<Listener>(impl_->io, impl_->context, nullptr);
-        plain_listener->bind(*impl_->config.plain_http);
+        plain_port = plain_listener->bind(*impl_->config.plain_http);
         impl_->listeners.push_back(plain_listener);
     }
+    // Only pages of these origins may open a WebSocket: another site's page in the same browser
+    // would otherwise be sent the advisor's cookie with its handshake. Known only now when the
+    // configuration asked for port 0.
+    auto& allowed = impl_->context.allowed_origins;
+    allowed = impl_->config.allowed_origins;
+    if (allowed.empty())
+        allowed = default_allowed_origins(
+            impl_->config.listen.address, port,
+            impl_->config.plain_http ? &impl_->config.plain_http->address : nullptr, plain_port);
+    std::string listed;
+    for (const auto& origin : allowed)
+        listed += (listed.empty() ? "" : " ") + origin;
+    log_event(LogLevel::info, "allowed_origins", {{"origins", listed}});
     return port;
 }
 

@@ -10,6 +10,8 @@
 
 #include <atomic>
 #include <cstddef>
+#include <string>
+#include <vector>
 
 namespace neuvo::net {
 
@@ -24,6 +26,10 @@ struct ServerContext {
     std::atomic<std::size_t> connections{0};
     std::atomic<bool> stopping{false};
     RegisterLabels labels{}; // for the statistics' CSV files; read at start
+    // The page origins whose WebSocket handshakes are accepted (config::canonical_origin's form):
+    // the configuration's allowed_origins, or the server's own origins on the ports it bound.
+    // Written once before the listeners run, only read after.
+    std::vector<std::string> allowed_origins{};
 };
 
 // Holds one unit of the connection limit for as long as a connection lives, whichever session

@@ -9,6 +9,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace neuvo::config {
 
@@ -40,6 +42,18 @@ struct VisitRegisterSettings {
     std::chrono::days retention = std::chrono::days(1826);
 };
 
+// How much the server logs (one JSON object per line on stderr): this level and above.
+enum class LogLevel { debug, info, warning, error };
+
+// "debug", "info", "warning" or "error"; nothing for any other text.
+std::optional<LogLevel> log_level_named(std::string_view name);
+
+// A web origin in the one form the server compares: "https://host[:port]", the scheme and host in
+// lower case and the scheme's default port (443, 80) left out, so that "HTTPS://Neuvo.Example:443"
+// and "https://neuvo.example" are the same. Nothing for anything else: another scheme, a path,
+// user information, an empty host, a bad port, or the "null" origin of sandboxed pages.
+std::optional<std::string> canonical_origin(std::string_view origin);
+
 struct ServerConfig {
     Endpoint listen;                    // HTTPS and WSS
     std::optional<Endpoint> plain_http; // only behind a proxy that terminates TLS
@@ -50,6 +64,12 @@ struct ServerConfig {
     unsigned threads = 0;                     // 0: one per core
     std::string timezone = "Europe/Helsinki"; // schedules are in this zone's local time
     Limits limits;
+    // The page origins whose WebSocket handshakes are accepted, in canonical_origin's form. Empty
+    // when the file does not say: then the server's own origins on the ports it binds are
+    // (https://<listen address>:<port> and the same on localhost, 127.0.0.1 and [::1]; likewise
+    // http:// on the plain_http port).
+    std::vector<std::string> allowed_origins;
+    LogLevel log_level = LogLevel::info;
     VisitRegisterSettings visit_register; // "register" in the file
     core::Policy policy;
     core::ServiceNetwork network;
