@@ -259,6 +259,19 @@ json encode_fields(const core::WrapupDone& m) {
     return message;
 }
 
+json encode_fields(const core::ClientConnection& m) {
+    return {{"type", "client_connection"}, {"conversation", m.conversation}, {"status", m.status}};
+}
+
+json encode_fields(const core::Resumed& m) {
+    json message = {{"type", "resumed"}, {"state", m.state}};
+    if (!m.ref.empty())
+        message["ref"] = m.ref;
+    if (!m.conversation.empty())
+        message["conversation"] = m.conversation;
+    return message;
+}
+
 json encode_fields(const core::Rated& m) {
     json message = {{"type", "rated"}, {"conversation", m.conversation}};
     if (!m.ref.empty())
@@ -443,6 +456,10 @@ Inbound to_inbound(const json& message) {
     if (type == "join")
         return JoinWithCode{message.at("id").get<std::string>(),
                             message.at("code").get<std::string>()};
+    if (type == "resume")
+        return ResumeSession{message.at("id").get<std::string>(),
+                             message.at("token").get<std::string>(),
+                             message.at("last_seq").get<std::uint64_t>()};
     if (type == "wrapup")
         return SaveWrapup{message.at("id").get<std::string>(),
                           message.at("conversation").get<std::string>(),
@@ -510,6 +527,9 @@ std::string encode(const Welcome& welcome) {
                     {"limits", {{"max_text_bytes", welcome.max_text_bytes}}}};
     if (welcome.clerk_organisation)
         message["clerk"] = {{"organisation", *welcome.clerk_organisation}};
+    if (!welcome.resume_token.empty())
+        message["resume"] = {{"token", welcome.resume_token},
+                             {"window_seconds", welcome.resume_window_seconds}};
     if (welcome.advisor)
         message["advisor"] = {{"name", welcome.advisor->name},
                               {"point", welcome.advisor->point_id},

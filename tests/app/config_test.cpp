@@ -536,16 +536,18 @@ TEST_CASE("routing settings and the time zone are read and checked", "[config]")
     CHECK(defaults.policy.offer_timeout == std::chrono::seconds(20));
     CHECK(defaults.timezone == "Europe/Helsinki");
 
-    document["routing"] = {{"offer_timeout_seconds", 15}, {"max_missed_offers", 3},
-                           {"reoffer_after_seconds", 90}, {"advisor_grace_seconds", 30},
-                           {"long_wait_seconds", 300},    {"default_service_seconds", 480},
-                           {"service_history", 10}};
+    document["routing"] = {{"offer_timeout_seconds", 15},    {"max_missed_offers", 3},
+                           {"reoffer_after_seconds", 90},    {"advisor_grace_seconds", 30},
+                           {"client_grace_seconds", 45},     {"long_wait_seconds", 300},
+                           {"default_service_seconds", 480}, {"service_history", 10}};
     document["timezone"] = "Europe/Stockholm";
     auto loaded = config::parse_config(document.dump(), directory.path());
     CHECK(loaded.policy.offer_timeout == std::chrono::seconds(15));
     CHECK(loaded.policy.max_missed_offers == 3);
     CHECK(loaded.policy.reoffer_after == std::chrono::seconds(90));
     CHECK(loaded.policy.advisor_grace == std::chrono::seconds(30));
+    CHECK(defaults.policy.client_grace == std::chrono::seconds(120));
+    CHECK(loaded.policy.client_grace == std::chrono::seconds(45));
     CHECK(loaded.policy.long_wait == std::chrono::seconds(300));
     CHECK(loaded.policy.default_service == std::chrono::seconds(480));
     CHECK(loaded.policy.service_history == 10);
@@ -555,6 +557,11 @@ TEST_CASE("routing settings and the time zone are read and checked", "[config]")
     CHECK_THAT(config_error(document, directory.path()),
                Contains("routing.offer_timeout_seconds: expected an integer from 1 to 600, got 0"));
     document["routing"]["offer_timeout_seconds"] = 15;
+    document["routing"]["client_grace_seconds"] = 3601;
+    CHECK_THAT(
+        config_error(document, directory.path()),
+        Contains("routing.client_grace_seconds: expected an integer from 0 to 3600, got 3601"));
+    document["routing"]["client_grace_seconds"] = 45;
     document["timezone"] = "Mars/Olympus_Mons";
     CHECK_THAT(config_error(document, directory.path()),
                Contains("timezone: expected a time zone of the tz database"));

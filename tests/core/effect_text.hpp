@@ -162,6 +162,11 @@ inline std::string outbound_text(const Outbound& message) {
                        (m.name.empty() ? "" : " name=" + m.name);
             } else if constexpr (std::is_same_v<T, ConversationLeft>) {
                 return "you left " + m.conversation + " reason=" + m.reason;
+            } else if constexpr (std::is_same_v<T, ClientConnection>) {
+                return "client " + m.status + " " + m.conversation;
+            } else if constexpr (std::is_same_v<T, Resumed>) {
+                return "resumed " + m.state + (m.conversation.empty() ? "" : " " + m.conversation) +
+                       " ref=" + m.ref;
             } else {
                 static_assert(std::is_same_v<T, ErrorReply>);
                 // The reason is for people; tests check that there is one, not its wording.
@@ -194,9 +199,12 @@ inline std::string effect_text(const Effect& effect) {
                 return visit_text(e.record);
             } else if constexpr (std::is_same_v<T, RecordRating>) {
                 return "rating " + e.conversation + " " + std::to_string(e.rating);
-            } else {
-                static_assert(std::is_same_v<T, CloseSession>);
+            } else if constexpr (std::is_same_v<T, CloseSession>) {
                 return "close " + std::to_string(e.session) + ": " + e.reason;
+            } else {
+                static_assert(std::is_same_v<T, ResumeSession>);
+                return "socket " + std::to_string(e.connection) + " is now " +
+                       std::to_string(e.session);
             }
         },
         effect);

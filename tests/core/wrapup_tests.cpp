@@ -276,9 +276,9 @@ TEST_CASE("stopping the server writes every row still waiting for a wrap-up", "[
     f.client(2, "fi", "091");
     f.board.end_conversation(10, "c-2", "e-2");
     f.board.save_wrapup(10, "c-2", Wrapup{}, "w-2"); // in the store's hands already
-    const Lines rows = text(f.board.record_pending_visits());
+    const Lines rows = text(f.board.shut_down());
     CHECK(rows == Lines{served_row + " wrapup=missing"});
-    CHECK(f.board.record_pending_visits().empty());
+    CHECK(f.board.shut_down().empty());
 }
 
 TEST_CASE("a conversation ended while waiting in a queue after a transfer has nobody to wrap it "

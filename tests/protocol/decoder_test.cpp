@@ -181,6 +181,27 @@ TEST_CASE("typing names its conversation, and nothing else is needed", "[protoco
               .conversation == "k-2");
 }
 
+TEST_CASE("resume needs its id, the token and the last seq the client has", "[protocol][decode]") {
+    auto resume = decode_as<protocol::ResumeSession>(
+        R"({"type": "resume", "id": "s-1", "token": "abc123", "last_seq": 7})");
+    CHECK(resume.id == "s-1");
+    CHECK(resume.token == "abc123");
+    CHECK(resume.last_seq == 7);
+    auto no_token = decode_error(R"({"type": "resume", "id": "s-2", "last_seq": 0})");
+    CHECK(no_token.code == "missing_field");
+    CHECK_THAT(no_token.reason, Catch::Contains("\"token\""));
+    CHECK(no_token.ref == "s-2");
+    auto empty_token =
+        decode_error(R"({"type": "resume", "id": "s-3", "token": "", "last_seq": 0})");
+    CHECK(empty_token.code == "invalid_field");
+    CHECK_THAT(empty_token.reason, Catch::Contains("\"token\""));
+    auto negative =
+        decode_error(R"({"type": "resume", "id": "s-4", "token": "t", "last_seq": -1})");
+    CHECK(negative.code == "invalid_field");
+    CHECK_THAT(negative.reason, Catch::Contains("\"last_seq\""));
+    CHECK(decode_error(R"({"type": "resume", "id": "s-5", "token": "t"})").code == "missing_field");
+}
+
 TEST_CASE("presence status is available or away", "[protocol][decode]") {
     auto error = decode_error(R"({"type": "presence", "id": "p-7", "status": "busy"})");
     CHECK(error.code == "invalid_field");

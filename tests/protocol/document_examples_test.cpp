@@ -271,6 +271,12 @@ void check_decoded_fields(const json& example, const protocol::Inbound& decoded)
         CHECK(rate->id == example.at("id").get<std::string>());
         CHECK(rate->conversation == example.at("conversation").get<std::string>());
         CHECK(rate->rating == example.at("rating").get<int>());
+    } else if (type == "resume") {
+        const auto* resume = std::get_if<protocol::ResumeSession>(&decoded);
+        REQUIRE(resume != nullptr);
+        CHECK(resume->id == example.at("id").get<std::string>());
+        CHECK(resume->token == example.at("token").get<std::string>());
+        CHECK(resume->last_seq == example.at("last_seq").get<std::uint64_t>());
     } else if (type == "leave") {
         const auto* leave = std::get_if<protocol::LeaveConversation>(&decoded);
         REQUIRE(leave != nullptr);
@@ -492,7 +498,8 @@ TEST_CASE("PROTOCOL.md shows an example of every message type of the schema",
          {"request",         "cancel",        "message", "ack",       "end",
           "presence",        "accept",        "decline", "directory", "consult_open",
           "consult_message", "consult_close", "invite",  "transfer",  "leave",
-          "customer_code",   "join",          "wrapup",  "rate",      "typing"}},
+          "customer_code",   "join",          "wrapup",  "rate",      "typing",
+          "resume"}},
         {"json to-peer",
          {"welcome",
           "queued",
@@ -521,7 +528,9 @@ TEST_CASE("PROTOCOL.md shows an example of every message type of the schema",
           "wrapup_due",
           "wrapup_done",
           "rated",
-          "typing"}},
+          "typing",
+          "client_connection",
+          "resumed"}},
     };
     for (const auto& [info, expected_types] : documented_types) {
         std::set<std::string> shown;
@@ -578,6 +587,7 @@ TEST_CASE("every error code the server sends is listed in the error-code table",
         "unknown_code",
         "wrapup_saving",
         "not_saved",
+        "resume_expired",
     };
     auto table = error_table_codes(read_document());
     REQUIRE_FALSE(table.empty());

@@ -364,6 +364,34 @@ TEST_CASE("a client's welcome lists languages with direction, municipalities and
                {"limits", {{"max_text_bytes", 4000}}}});
 }
 
+TEST_CASE("a client's welcome carries its resume token and window", "[protocol][encode]") {
+    protocol::Welcome welcome;
+    welcome.role = core::Role::client;
+    welcome.max_text_bytes = 4000;
+    welcome.resume_token = "3f1c9a0be47d2286a1f05c7e9b3d4e61";
+    welcome.resume_window_seconds = 120;
+    CHECK(parse_valid_to_peer(protocol::encode(welcome)).at("resume") ==
+          json{{"token", "3f1c9a0be47d2286a1f05c7e9b3d4e61"}, {"window_seconds", 120}});
+    // An advisor's welcome has none: advisors come back by their session cookie.
+    welcome.resume_token.clear();
+    CHECK_FALSE(parse_valid_to_peer(protocol::encode(welcome)).contains("resume"));
+}
+
+TEST_CASE("resumed and client_connection say what the reconnecting side finds",
+          "[protocol][encode]") {
+    CHECK(encoded(core::Resumed{"s-1", "conversation", "k3f9-1"}) ==
+          json{{"type", "resumed"},
+               {"ref", "s-1"},
+               {"state", "conversation"},
+               {"conversation", "k3f9-1"}});
+    CHECK(encoded(core::Resumed{"s-2", "waiting", ""}) ==
+          json{{"type", "resumed"}, {"ref", "s-2"}, {"state", "waiting"}});
+    CHECK(encoded(core::ClientConnection{"k3f9-1", "reconnecting"}) ==
+          json{{"type", "client_connection"},
+               {"conversation", "k3f9-1"},
+               {"status", "reconnecting"}});
+}
+
 TEST_CASE("an advisor's welcome also describes the signed-in advisor", "[protocol][encode]") {
     protocol::Welcome welcome;
     welcome.role = core::Role::advisor;

@@ -194,6 +194,8 @@ void read_routing(const Field& field, core::Policy& policy) {
         policy.reoffer_after = seconds(field.at("reoffer_after_seconds").integer(1, 86400));
     if (field.has("advisor_grace_seconds"))
         policy.advisor_grace = seconds(field.at("advisor_grace_seconds").integer(0, 3600));
+    if (field.has("client_grace_seconds"))
+        policy.client_grace = seconds(field.at("client_grace_seconds").integer(0, 3600));
     if (field.has("long_wait_seconds"))
         policy.long_wait = seconds(field.at("long_wait_seconds").integer(1, 86400));
     if (field.has("default_service_seconds"))

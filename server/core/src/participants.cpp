@@ -19,11 +19,15 @@ AdvisorBadge Switchboard::State::badge(const SignedInAdvisor& advisor) const {
 // missed from the conversation_started sent when they come back.
 void Switchboard::State::tell_participants(const Conversation& talk, const Outbound& event,
                                            SessionId except, Effects& effects) {
+    // The client side gets it even while its socket is gone: the shell has nobody to send it to
+    // then, and a resume sends what was kept.
     if (talk.facts().client != except) {
+        keep_for_resume(talk.facts().client, talk, event);
         effects.push_back(Deliver{talk.facts().client, event});
     }
     for (SessionId companion : talk.companions()) {
         if (companion != except) {
+            keep_for_resume(companion, talk, event);
             effects.push_back(Deliver{companion, event});
         }
     }

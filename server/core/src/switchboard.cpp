@@ -43,11 +43,18 @@ const Policy& Switchboard::policy() const {
     return state_->policy;
 }
 
-void Switchboard::client_connected(SessionId session, Requester requester) {
-    if (state_->advisor_sessions.contains(session)) {
+void Switchboard::client_connected(SessionId session, Requester requester,
+                                   std::string resume_token) {
+    State& s = *state_;
+    if (s.advisor_sessions.contains(session) || s.resume_tokens.contains(resume_token)) {
         return;
     }
-    state_->clients.try_emplace(session).first->second.requester = std::move(requester);
+    ClientSession& client = s.clients.try_emplace(session).first->second;
+    client.requester = std::move(requester);
+    if (!resume_token.empty()) {
+        client.resume_token = std::move(resume_token);
+        s.resume_tokens[client.resume_token] = session;
+    }
 }
 
 Effects Switchboard::client_request(SessionId session, const std::string& request_id,
@@ -347,6 +354,13 @@ Effects Switchboard::acknowledge(SessionId session, const std::string& conversat
     State& s = *state_;
     Conversation* talk = s.conversation_of(session, conversation);
     if (talk == nullptr) {
+        // The end of a conversation is confirmed after it is gone.
+        if (auto client = s.clients.find(session); client != s.clients.end() &&
+                                                   !conversation.empty() &&
+                                                   client->second.unconfirmed_of == conversation) {
+            s.confirm_events(client->second, seq);
+            return {};
+        }
         return error_reply(session, "not_in_conversation", "no such conversation for this session",
                            "");
     }
@@ -357,6 +371,9 @@ Effects Switchboard::acknowledge(SessionId session, const std::string& conversat
                            "");
     }
     talk->acknowledge(talk->key_of(session), seq);
+    if (auto client = s.clients.find(session); client != s.clients.end()) {
+        s.confirm_events(client->second, seq);
+    }
     return {};
 }
 
@@ -390,8 +407,15 @@ Effects Switchboard::end_conversation(SessionId session, const std::string& conv
 Effects Switchboard::disconnected(SessionId session) {
     State& s = *state_;
     Effects effects;
-    if (s.clients.contains(session)) {
-        s.drop_client(session, effects);
+    if (auto client = s.clients.find(session); client != s.clients.end()) {
+        if (client->second.away_until) {
+            return effects; // already away
+        }
+        if (s.worth_holding(client->second)) {
+            s.hold_client(session, effects);
+        } else {
+            s.drop_client(session, effects);
+        }
     } else if (s.advisor_sessions.contains(session)) {
         s.lose_connection(session, effects);
     } else {
@@ -403,10 +427,15 @@ Effects Switchboard::disconnected(SessionId session) {
 
 Effects Switchboard::signed_out(SessionId session) {
     State& s = *state_;
-    auto advisor = s.advisor_sessions.find(session);
-    if (advisor == s.advisor_sessions.end())
-        return disconnected(session);
     Effects effects;
+    auto advisor = s.advisor_sessions.find(session);
+    if (advisor == s.advisor_sessions.end()) {
+        if (s.clients.contains(session)) {
+            s.drop_client(session, effects);
+            s.finish(effects);
+        }
+        return effects;
+    }
     // The same as a grace period that ends at once: clients keep their turn.
     s.end_grace(advisor->second, effects);
     s.finish(effects);
@@ -431,6 +460,10 @@ Effects Switchboard::tick() {
     }
     while (!s.grace_deadlines.empty() && s.grace_deadlines.begin()->first <= now) {
         s.end_grace(s.grace_deadlines.begin()->second, effects);
+    }
+    // Clients not back within their resume window are gone, as if they had left.
+    while (!s.client_grace_deadlines.empty() && s.client_grace_deadlines.begin()->first <= now) {
+        s.drop_client(s.client_grace_deadlines.begin()->second, effects);
     }
     while (!s.wrapup_deadlines.empty() && s.wrapup_deadlines.begin()->first <= now) {
         const std::string conversation = s.wrapup_deadlines.begin()->second;
@@ -479,6 +512,9 @@ std::optional<TimePoint> Switchboard::next_deadline() const {
     }
     if (!s.grace_deadlines.empty()) {
         consider(s.grace_deadlines.begin()->first);
+    }
+    if (!s.client_grace_deadlines.empty()) {
+        consider(s.client_grace_deadlines.begin()->first);
     }
     if (!s.handover_deadlines.empty()) {
         consider(s.handover_deadlines.begin()->first);

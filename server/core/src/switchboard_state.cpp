@@ -144,6 +144,10 @@ void Switchboard::State::accept(const std::string& offer_id, Effects& effects) {
     started.channel = session.requester.channel;
     started.organisation = session.requester.organisation;
     effects.push_back(Deliver{advisor.session, std::move(started)});
+    if (session.away_until) {
+        // Offered while its connection was down: it may still come back within its window.
+        effects.push_back(Deliver{advisor.session, ClientConnection{offer_id, "reconnecting"}});
+    }
     effects.push_back(Deliver{advisor.session, advisor.presence_state()});
 }
 
@@ -228,6 +232,12 @@ void Switchboard::State::close_conversation(std::string id, const std::string& r
 
 void Switchboard::State::drop_client(SessionId client, Effects& effects) {
     ClientSession& session = clients.at(client);
+    if (!session.resume_token.empty()) {
+        resume_tokens.erase(session.resume_token);
+    }
+    if (session.away_until) {
+        client_grace_deadlines.erase({*session.away_until, client});
+    }
     if (session.waiting && session.waiting->transfer_of.empty()) {
         give_up_request(client, "client_left_queue", effects);
     }

@@ -10,6 +10,7 @@
 #include "neuvo/core/switchboard.hpp"
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -44,8 +45,21 @@ struct Request {
     std::string transfer_note;
 };
 
+// A numbered event of the client's conversation kept until the client confirms it.
+struct UnconfirmedEvent {
+    std::uint64_t seq = 0;
+    Outbound event;
+};
+
 struct ClientSession {
     Requester requester;
+    std::string resume_token;            // empty: this session ends with its socket
+    std::optional<TimePoint> away_until; // set while the socket is gone and a resume may come
+    // What the client has not confirmed of `unconfirmed_of`, oldest first: the content a resume
+    // needs, and nothing more. Gone with the next conversation, or with the session.
+    std::string unconfirmed_of;
+    std::deque<UnconfirmedEvent> unconfirmed;
+    std::uint64_t dropped_through = 0;    // seqs up to here were dropped unconfirmed (over the cap)
     std::optional<Request> waiting;       // set while the client stands in a line
     std::string conversation;             // set while the client talks with an advisor
     std::vector<std::string> also_speaks; // of the latest request, known languages only
@@ -116,6 +130,8 @@ struct Switchboard::State {
     // Deadlines, earliest first, so that tick and next_deadline never scan everything.
     std::set<std::pair<TimePoint, std::string>> offer_deadlines;
     std::set<std::pair<TimePoint, AdvisorId>> grace_deadlines;
+    std::set<std::pair<TimePoint, SessionId>> client_grace_deadlines;
+    std::map<std::string, SessionId> resume_tokens;
     std::set<std::pair<TimePoint, SessionId>> long_wait_deadlines;
     std::set<std::pair<TimePoint, std::string>> handover_deadlines;
     std::set<std::pair<TimePoint, std::string>> wrapup_deadlines;
@@ -152,6 +168,14 @@ struct Switchboard::State {
     void close_conversation(std::string id, const std::string& reason,
                             std::optional<SessionId> gone, Effects& effects);
     void drop_client(SessionId client, Effects& effects);
+
+    // ---- A client's dropped connection and its resume (client_resume.cpp) ----
+    // Whether the client has anything a resume would continue.
+    bool worth_holding(const ClientSession& session) const;
+    void hold_client(SessionId client, Effects& effects);
+    // Keeps a numbered event delivered to a client of `talk` for its resume.
+    void keep_for_resume(SessionId client, const Conversation& talk, const Outbound& event);
+    void confirm_events(ClientSession& session, std::uint64_t seq);
     void add_speaker(SignedInAdvisor& advisor);
     void remove_speaker(const SignedInAdvisor& advisor);
     void change_capacity(SignedInAdvisor& advisor, int capacity);

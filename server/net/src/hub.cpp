@@ -41,6 +41,21 @@ std::string customer_code() {
     return code;
 }
 
+// A client's resume token: 128 bits from OpenSSL's generator, as hex. It is the only thing that
+// lets a connection take a conversation over, so it must be unguessable; it is never logged.
+std::string resume_token() {
+    unsigned char bytes[16];
+    if (RAND_bytes(bytes, sizeof bytes) != 1)
+        throw std::runtime_error("no random bytes for a resume token");
+    static const char digits[] = "0123456789abcdef";
+    std::string token;
+    for (unsigned char byte : bytes) {
+        token += digits[byte >> 4];
+        token += digits[byte & 0x0f];
+    }
+    return token;
+}
+
 } // namespace
 
 Hub::Hub(boost::asio::io_context& io, core::ServiceNetwork network, core::Policy policy,
@@ -53,9 +68,11 @@ Hub::~Hub() {
 }
 
 std::string Hub::welcome(core::Role role, const core::AdvisorProfile* profile,
-                         const core::Requester* clerk) const {
+                         const core::Requester* clerk, const std::string& resume_token) const {
     protocol::Welcome message;
     message.role = role;
+    message.resume_token = resume_token;
+    message.resume_window_seconds = board_.policy().client_grace.count();
     if (clerk != nullptr && clerk->channel == "language-support")
         message.clerk_organisation = clerk->organisation;
     message.languages = network_.languages;
@@ -71,17 +88,18 @@ std::string Hub::welcome(core::Role role, const core::AdvisorProfile* profile,
 }
 
 void Hub::join_client(core::SessionId id, std::shared_ptr<Peer> peer, core::Requester requester) {
-    boost::asio::post(strand_, [this, id, peer = std::move(peer),
-                                requester = std::move(requester)]() mutable {
-        if (shutting_down_) {
-            peer->close(websocket::close_code::going_away, "the server is shutting down");
-            return;
-        }
-        peer->send(
-            std::make_shared<const std::string>(welcome(core::Role::client, nullptr, &requester)));
-        peers_.emplace(id, std::move(peer));
-        board_.client_connected(id, std::move(requester));
-    });
+    boost::asio::post(
+        strand_, [this, id, peer = std::move(peer), requester = std::move(requester)]() mutable {
+            if (shutting_down_) {
+                peer->close(websocket::close_code::going_away, "the server is shutting down");
+                return;
+            }
+            std::string token = resume_token();
+            peer->send(std::make_shared<const std::string>(
+                welcome(core::Role::client, nullptr, &requester, token)));
+            peers_.emplace(id, std::move(peer));
+            board_.client_connected(id, std::move(requester), std::move(token));
+        });
 }
 
 void Hub::join_advisor(core::SessionId id, std::shared_ptr<Peer> peer,
@@ -101,9 +119,10 @@ void Hub::join_advisor(core::SessionId id, std::shared_ptr<Peer> peer,
 }
 
 void Hub::receive(core::SessionId id, protocol::Inbound message) {
-    boost::asio::post(strand_, [this, id, message = std::move(message)] {
-        if (!peers_.count(id))
+    boost::asio::post(strand_, [this, socket = id, message = std::move(message)] {
+        if (!peers_.count(socket))
             return;
+        const core::SessionId id = session_of(socket);
         apply(std::visit(
             [&](const auto& m) -> core::Effects {
                 using T = std::decay_t<decltype(m)>;
@@ -147,6 +166,8 @@ void Hub::receive(core::SessionId id, protocol::Inbound message) {
                     return board_.save_wrapup(id, m.conversation, m.wrapup, m.id);
                 else if constexpr (std::is_same_v<T, protocol::RateConversation>)
                     return board_.rate(id, m.conversation, m.rating, m.id);
+                else if constexpr (std::is_same_v<T, protocol::ResumeSession>)
+                    return board_.resume_client(id, m.token, m.last_seq, m.id);
                 else
                     return board_.leave(id, m.conversation, m.id);
             },
@@ -155,9 +176,14 @@ void Hub::receive(core::SessionId id, protocol::Inbound message) {
 }
 
 void Hub::leave(core::SessionId id, bool on_purpose) {
-    boost::asio::post(strand_, [this, id, on_purpose] {
-        if (peers_.erase(id) == 0)
+    boost::asio::post(strand_, [this, socket = id, on_purpose] {
+        if (peers_.erase(socket) == 0)
             return;
+        const core::SessionId id = session_of(socket);
+        if (socket != id) {
+            session_of_socket_.erase(socket);
+            socket_of_session_.erase(id);
+        }
         apply(on_purpose ? board_.signed_out(id) : board_.disconnected(id));
     });
 }
@@ -170,13 +196,13 @@ void Hub::shut_down() {
         timer_.cancel();
         auto closing = std::move(peers_);
         peers_.clear();
-        for (auto& [id, peer] : closing) {
+        session_of_socket_.clear();
+        socket_of_session_.clear();
+        for (auto& [id, peer] : closing)
             peer->close(websocket::close_code::going_away, "the server is shutting down");
-            apply(board_.disconnected(id));
-        }
-        // Nobody is left to write the wrap-ups still due: their rows go to the store now, before
-        // it is flushed, rather than never.
-        apply(board_.record_pending_visits());
+        // Nobody is left to write the wrap-ups still due, nor to resume: the rows go to the
+        // store now, before it is flushed, rather than never.
+        apply(board_.shut_down());
     });
 }
 
@@ -185,9 +211,35 @@ void Hub::after_pending_work(std::function<void()> then) {
 }
 
 void Hub::send_to(core::SessionId id, const std::string& frame) {
-    auto it = peers_.find(id);
+    auto it = peers_.find(socket_of(id));
     if (it != peers_.end())
         it->second->send(std::make_shared<const std::string>(frame));
+}
+
+core::SessionId Hub::session_of(core::SessionId socket) const {
+    auto it = session_of_socket_.find(socket);
+    return it == session_of_socket_.end() ? socket : it->second;
+}
+
+core::SessionId Hub::socket_of(core::SessionId session) const {
+    auto it = socket_of_session_.find(session);
+    return it == socket_of_session_.end() ? session : it->second;
+}
+
+// The client's new socket takes its earlier session over. An older socket still open (the
+// server had not yet noticed it was dead, or a second tab) is told and closed; its leave() then
+// finds nothing.
+void Hub::continue_on(core::SessionId socket, core::SessionId session) {
+    const core::SessionId older = socket_of(session);
+    if (auto it = peers_.find(older); it != peers_.end() && older != socket) {
+        it->second->send(std::make_shared<const std::string>(protocol::encode_error(
+            "session_replaced", "the conversation continues on another connection")));
+        it->second->close(websocket::close_code::policy_error, "continued on another connection");
+        peers_.erase(it);
+    }
+    session_of_socket_.erase(older);
+    session_of_socket_[socket] = session;
+    socket_of_session_[session] = socket;
 }
 
 void Hub::live_view(std::function<void(core::LiveView)> done) {
@@ -238,8 +290,10 @@ void Hub::apply(core::Effects effects) {
                 if (!committed)
                     log_event(LogLevel::error, "register_write_failed");
             });
+        } else if (auto* resume = std::get_if<core::ResumeSession>(&effect)) {
+            continue_on(resume->connection, resume->session);
         } else if (auto* close = std::get_if<core::CloseSession>(&effect)) {
-            auto it = peers_.find(close->session);
+            auto it = peers_.find(socket_of(close->session));
             if (it == peers_.end())
                 continue;
             it->second->send(std::make_shared<const std::string>(

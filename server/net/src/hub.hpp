@@ -32,6 +32,8 @@ public:
     Hub(const Hub&) = delete;
     Hub& operator=(const Hub&) = delete;
 
+    // Numbers a new socket. The core knows a client by the number of the socket it first came on,
+    // and keeps it when a later socket resumes the session.
     core::SessionId next_session_id() { return ++last_session_id_; }
 
     void join_client(core::SessionId id, std::shared_ptr<Peer> peer,
@@ -56,8 +58,14 @@ private:
     void apply(core::Effects effects);
     void arm_timer();
     void send_to(core::SessionId id, const std::string& frame);
+    // The core's session a socket speaks for: its own number, unless it resumed an earlier one.
+    core::SessionId session_of(core::SessionId socket) const;
+    // The socket a core session is on now.
+    core::SessionId socket_of(core::SessionId session) const;
+    void continue_on(core::SessionId socket, core::SessionId session);
     std::string welcome(core::Role role, const core::AdvisorProfile* profile,
-                        const core::Requester* clerk = nullptr) const;
+                        const core::Requester* clerk = nullptr,
+                        const std::string& resume_token = {}) const;
 
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;
     boost::asio::steady_timer timer_;
@@ -66,7 +74,10 @@ private:
     core::SystemClock clock_;
     core::Switchboard board_;
     store::Store& store_;
-    std::unordered_map<core::SessionId, std::shared_ptr<Peer>> peers_;
+    std::unordered_map<core::SessionId, std::shared_ptr<Peer>> peers_; // by socket
+    // Only for sockets that resumed an earlier session, both ways.
+    std::unordered_map<core::SessionId, core::SessionId> session_of_socket_;
+    std::unordered_map<core::SessionId, core::SessionId> socket_of_session_;
     std::atomic<core::SessionId> last_session_id_{0};
     bool shutting_down_ = false;
 };

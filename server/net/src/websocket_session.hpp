@@ -100,10 +100,13 @@ private:
             if (error != websocket::error::closed && error != boost::asio::error::operation_aborted)
                 log_event(LogLevel::debug, "websocket_read_ended",
                           {{"session", std::to_string(id_)}, {"error", error.message()}});
-            // Only a peer's own normal close is leaving on purpose; a drop or "going away" (a
-            // reload, a closed laptop) may come back.
+            // A peer's own normal close is leaving on purpose; a drop may come back. So may an
+            // advisor's "going away" (a reload: the session cookie brings the advisor back),
+            // but not a client's: its resume token was in the page that went away.
+            const auto code = ws_.reason().code;
             leave(error == websocket::error::closed && !close_requested_ &&
-                  ws_.reason().code == websocket::close_code::normal);
+                  (code == websocket::close_code::normal ||
+                   (code == websocket::close_code::going_away && !advisor_)));
             return;
         }
         if (!ws_.got_text()) {

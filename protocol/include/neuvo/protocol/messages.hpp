@@ -119,6 +119,14 @@ struct JoinWithCode {
     std::string code;
 };
 
+// ---- A client's new connection taking over a dropped one ----
+
+struct ResumeSession {
+    std::string id;
+    std::string token;          // from the earlier connection's welcome
+    std::uint64_t last_seq = 0; // the highest seq the client has of its conversation
+};
+
 // ---- The end of a conversation: the advisor's wrap-up, the client's rating ----
 
 struct SaveWrapup {
@@ -137,7 +145,7 @@ using Inbound =
     std::variant<RequestAdvisor, SendText, Acknowledge, EndConversation, SetPresence, CancelRequest,
                  AnswerOffer, ListColleagues, OpenConsult, SendConsultText, CloseConsult,
                  InviteColleague, TransferConversation, LeaveConversation, AskCustomerCode,
-                 JoinWithCode, SaveWrapup, RateConversation, SignalTyping>;
+                 JoinWithCode, SaveWrapup, RateConversation, SignalTyping, ResumeSession>;
 
 // A frame that could not be turned into an Inbound; `code` is one of PROTOCOL.md's error codes.
 struct DecodeError {
@@ -163,6 +171,10 @@ struct Welcome {
     std::optional<WelcomeAdvisor> advisor; // only on the advisor endpoint
     // Set on the clerk endpoint: the role is then "clerk", asking for language support.
     std::optional<std::string> clerk_organisation;
+    // Client and clerk connections: the token a later connection presents to take this one over
+    // after a drop, within `resume_window_seconds`.
+    std::string resume_token;
+    std::int64_t resume_window_seconds = 0;
 };
 
 } // namespace neuvo::protocol

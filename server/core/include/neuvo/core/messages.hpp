@@ -110,6 +110,23 @@ struct AdvisorConnection {
     std::string status;
 };
 
+// The client side's connection dropped ("reconnecting") or its new connection took over within
+// the resume window ("back"); told to the advisors of the conversation.
+struct ClientConnection {
+    std::string conversation;
+    std::string status;
+};
+
+// A client's new connection took over its earlier session (`ref` quotes the resume message).
+// `state` says what it finds: "waiting" (Queued follows), "conversation" (ConversationStarted
+// and every numbered event after the client's last one follow), "ended" (the numbered events it
+// missed up to ConversationEnded follow; it may still rate) or "idle".
+struct Resumed {
+    std::string ref;
+    std::string state;
+    std::string conversation; // for "conversation" and "ended"
+};
+
 struct ConversationStarted {
     std::string conversation;
     std::string request_id; // the client's request id; empty in the advisor's copy
@@ -303,7 +320,8 @@ using Outbound =
                  PresenceState, ErrorReply, Offer, OfferWithdrawn, Alternatives, RequestClosed,
                  AdvisorConnection, Directory, ConsultOpened, ConsultMessage, ConsultClosed,
                  Handover, AdvisorJoined, AdvisorLeft, ConversationLeft, CustomerCode,
-                 CustomerJoined, CustomerLeft, WrapupDue, WrapupDone, Rated, Typing>;
+                 CustomerJoined, CustomerLeft, WrapupDue, WrapupDone, Rated, Typing,
+                 ClientConnection, Resumed>;
 
 // ---- The visit register: metadata of one contact, never content ----
 
@@ -358,7 +376,15 @@ struct CloseSession {
     std::string reason;
 };
 
-using Effect = std::variant<Deliver, RecordVisit, RecordRating, CloseSession>;
+// The client on the socket the shell numbered `connection` continues as the earlier `session`:
+// from now on the shell sends `session`'s messages to that socket, hands the socket's messages in
+// as `session`'s, and closes `session`'s older socket if it still has one ("session_replaced").
+struct ResumeSession {
+    SessionId connection = 0;
+    SessionId session = 0;
+};
+
+using Effect = std::variant<Deliver, RecordVisit, RecordRating, CloseSession, ResumeSession>;
 using Effects = std::vector<Effect>;
 
 } // namespace neuvo::core

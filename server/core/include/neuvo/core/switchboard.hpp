@@ -46,6 +46,12 @@ struct Policy {
     // One typing indication per sender and conversation is passed on within this; more are
     // dropped, so that a flood does not fan out to every participant.
     std::chrono::seconds typing_interval{2};
+    // A client whose connection dropped (a phone changing cells, a tunnel) keeps its place in the
+    // queue or its conversation this long, for its next connection to resume; then it is gone.
+    std::chrono::seconds client_grace{120};
+    // Numbered events a client has not confirmed with `ack` that are kept for its resume. Past
+    // this the oldest are dropped, and a resume that would need them is refused as expired.
+    std::size_t max_unconfirmed_events = 1000;
 };
 
 // Who stands behind a client session: an anonymous person ("chat" or "kiosk"), or a
@@ -121,7 +127,16 @@ public:
     const Policy& policy() const;
 
     // ---- Events ----
-    void client_connected(SessionId session, Requester requester = {});
+    // `resume_token` (from the shell's secure random source; the client learns it from
+    // `welcome`) lets a later connection take this session over after a drop, within
+    // policy.client_grace. Without one the session ends with its socket.
+    void client_connected(SessionId session, Requester requester = {},
+                          std::string resume_token = {});
+    // A client's fresh connection `session` presents the token of an earlier one and the last
+    // `seq` it has of its conversation. Within the window the earlier session continues on this
+    // socket (ResumeSession, then Resumed and what it missed); otherwise "resume_expired".
+    Effects resume_client(SessionId session, const std::string& token, std::uint64_t last_seq,
+                          const std::string& ref);
     // An anonymous client asks for an advisor speaking `language`; `home` is a municipality code
     // or empty. Routes at once or queues; answers with ConversationStarted or Queued (or an error).
     // `also_speaks`: other languages the client can use, for alternatives when nobody can serve.
@@ -154,11 +169,13 @@ public:
     // A participant of an open conversation is typing (typing.cpp): passed on as Typing to the
     // other participants, at most once per policy.typing_interval per sender; no reply.
     Effects typing(SessionId session, const std::string& conversation);
-    // An advisor left on purpose (signed out, closed cleanly): no grace period; their
-    // conversations end and each client goes back to the head of its language's queue. For a
-    // client it is the same as disconnected().
+    // Left on purpose (signed out, closed cleanly), so no grace period. An advisor's
+    // conversations end and each client goes back to the head of its language's queue; a
+    // client's conversation ends, or its request leaves the queue (an unserved visit).
     Effects signed_out(SessionId session);
-    // The socket is gone: ends its conversations, leaves its queue place, records the visit.
+    // The socket is gone without a goodbye. An advisor with conversations, or a client with a
+    // resume token that waits, talks or has events it has not confirmed, is held for its grace
+    // period (the others in the conversation hear "reconnecting"); anyone else is signed out.
     Effects disconnected(SessionId session);
 
     // ---- Advisors working together (colleagues.cpp, handovers.cpp) ----
@@ -195,8 +212,10 @@ public:
                  const std::string& ref);
     // The shell's report on a RecordVisit that carried a conversation id: committed or not.
     Effects visit_stored(const std::string& conversation, bool committed);
-    // The server stops: every row still waiting for a wrap-up is written without it.
-    Effects record_pending_visits();
+    // The server stops: every client is let go (conversations end, waiting requests are
+    // unserved visits), every advisor signed out, and every row still waiting for a wrap-up is
+    // written without it. The shell has closed every socket, so nobody is told anything.
+    Effects shut_down();
 
     // ---- A clerk's customer joining from a kiosk (customers.cpp) ----
     // `code` comes from the shell's secure random source (the core has none); it replaces the
