@@ -12,6 +12,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <algorithm>
@@ -54,11 +55,11 @@ LogLevel log_level_of(config::LogLevel level) {
 
 struct Server::Impl {
     Impl(config::ServerConfig configuration, store::Store& store)
-        : config(std::move(configuration)),
+        : config(std::move(configuration)), control(asio::make_strand(io)),
           tls(make_tls_context(config.certificate, config.private_key)),
           hub(io, config.network, config.policy, store), context{config, store, hub,
                                                                  reports.get_executor()},
-          signals(io, SIGINT, SIGTERM), grace_timer(io), retention_timer(io) {
+          signals(control, SIGINT, SIGTERM), grace_timer(control), retention_timer(control) {
         set_log_level(log_level_of(config.log_level));
         context.labels = RegisterLabels::load(config.document_root);
     }
@@ -105,18 +106,25 @@ struct Server::Impl {
             // The last sessions posted their departures to the hub before they went; stopping
             // through the hub's strand lets those run first, so their visits reach the store.
             hub.after_pending_work([this] {
-                grace_timer.cancel();
-                work.reset();
-                io.stop();
+                asio::post(control, [this] {
+                    grace_timer.cancel();
+                    work.reset();
+                    io.stop();
+                });
             });
             return;
         }
-        auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(50));
+        auto timer = std::make_shared<asio::steady_timer>(control, std::chrono::milliseconds(50));
         timer->async_wait([this, timer](boost::system::error_code) { poll_connections(); });
     }
 
     config::ServerConfig config;
     asio::io_context io;
+    // The server's own timers, its signals and its shutdown, one at a time: the io threads run
+    // them, and an Asio timer or signal_set must not be used from two threads at once
+    // (ThreadSanitizer saw a SIGTERM's begin_shutdown cancel the retention timer on one thread
+    // while delete_expired_visits set it on another).
+    asio::strand<asio::io_context::executor_type> control;
     asio::ssl::context tls;
     // Before the hub and the context, so that it is joined after them while `io` still exists:
     // its last tasks post their answers to the connections' strands.
@@ -173,7 +181,7 @@ void Server::run() {
     });
     for (auto& listener : impl.listeners)
         listener->run();
-    asio::post(impl.io, [&impl] { impl.delete_expired_visits(); });
+    asio::post(impl.control, [&impl] { impl.delete_expired_visits(); });
 
     unsigned threads = impl.config.threads;
     if (threads == 0)
@@ -187,7 +195,7 @@ void Server::run() {
 }
 
 void Server::stop() {
-    asio::post(impl_->io, [impl = impl_.get()] { impl->begin_shutdown(); });
+    asio::post(impl_->control, [impl = impl_.get()] { impl->begin_shutdown(); });
 }
 
 } // namespace neuvo::net
