@@ -35,7 +35,7 @@ if [ "$kind" = address ]; then
   export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 else
   targets=(--target integration_tests neuvo-server)
-  tests=(-R '^integration: ')
+  tests=(-R '^integration:')
   export TSAN_OPTIONS="log_path=$reports/tsan:suppressions=$PWD/tests/tsan.supp:halt_on_error=1:second_deadlock_stack=1${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
 fi
 
