@@ -979,6 +979,20 @@ function onCustomerEvent(message) {
   if (state.selectedId !== conversation.id || document.hidden) announce(line.textContent);
 }
 
+// The client's connection dropped (a phone changing cells) or came back within its resume
+// window (PROTOCOL.md, `client_connection`): a line in the chat. Messages written meanwhile wait
+// for the client and reach it on its return.
+function onClientConnection(message) {
+  const conversation = state.conversations.get(message.conversation);
+  if (!conversation || conversation.ended) return;
+  const back = message.status === 'back';
+  const line = createSystemNote('', back ? 'client-back' : 'client-reconnecting');
+  state.catalogue.fill(line, back ? 'chat.client_back' : 'chat.client_reconnecting');
+  appendToLog(conversation.panel.querySelector('.chat-log'), line);
+  if (!back) conversation.typingIndicator.clear();
+  if (state.selectedId !== conversation.id || document.hidden) announce(line.textContent);
+}
+
 // The client (or clerk, or their customer at a kiosk) or an invited colleague is typing in this
 // conversation: a line under its log for 5 s after the last one.
 function onTyping(message) {
@@ -1091,6 +1105,7 @@ function bindEvents() {
     .on('message', onMessage)
     .on('customer_joined', onCustomerEvent)
     .on('customer_left', onCustomerEvent)
+    .on('client_connection', onClientConnection)
     .on('accepted', onAccepted)
     .on('conversation_ended', onConversationEnded)
     .on('conversation_left', onConversationLeft)

@@ -99,14 +99,22 @@ export class ChatPane {
   // named, the clerk's or the customer's).
   showOther(message, { authorKey } = {}) {
     const catalogue = this.catalogue();
-    appendToLog(this.log, createMessageItem({
+    const item = createMessageItem({
       own: false,
       author: authorKey ? catalogue.t(authorKey) : message.author || catalogue.t('chat.advisor'),
       text: message.text,
       time: message.sent_at ? new Date(message.sent_at) : new Date(),
       locale: catalogue.tag,
       seq: message.seq,
-    }));
+    });
+    // The log keeps the conversation's order. A message that reaches us late (sent while our
+    // connection was down) goes before our own ones the server numbered after it, and before
+    // those it has not numbered yet (still on their way).
+    const later = [...this.log.children].find((other) => other.dataset.from === 'self' &&
+      (other.dataset.seq === undefined ? this.pending.has(other.dataset.messageId) ||
+        this.held.has(other.dataset.messageId) : Number(other.dataset.seq) > message.seq));
+    if (later) this.log.insertBefore(item, later);
+    else appendToLog(this.log, item);
   }
 
   // A line from the system in the log; the caller announces it where it should be.
@@ -119,6 +127,13 @@ export class ChatPane {
 
   addEndNote(text) {
     appendToLog(this.log, createSystemNote(text, 'ended-text'));
+  }
+
+  // The connection dropped and is coming back: what was on its way may not have arrived, so it
+  // is held and sent again with the same ids (a repeat of one that did arrive is shown once).
+  holdPending() {
+    for (const [id, { text, item }] of this.pending) this.hold(id, text, item);
+    this.pending.clear();
   }
 
   // The connection closed: what was on its way did not arrive.

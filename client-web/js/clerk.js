@@ -84,6 +84,7 @@ const elements = {
   cancelButton: byId('cancel-button'),
   supporterInfo: byId('supporter-info'),
   supporterNotice: byId('supporter-notice'),
+  connectionNotice: byId('connection-notice'),
   chatLog: byId('chat-log'),
   typingIndicator: byId('typing-indicator'),
   messageForm: byId('message-form'),
@@ -120,9 +121,17 @@ const state = {
   customerCode: null,
   customerJoined: false,
   error: null,
+  resumedConversation: null, // resumed into: its conversation_started is not a new one
 };
 
-const connection = new Connection('/ws/clerk');
+// A dropped connection (the desk's network blinking) comes back by itself and continues where
+// the clerk was, as long as a request waits or a chat is open (PROTOCOL.md, resuming).
+const connection = new Connection('/ws/clerk', {
+  resumable: true,
+  worthResuming: () => (state.conversation !== null && !state.conversation.ended) ||
+    (state.conversation === null && state.requestId !== null),
+  lastSeq: () => state.lastSeenSeq,
+});
 const rating = createRating(elements.endedPanel, {
   catalogue: () => state.catalogue,
   send: (conversation, value) => {
@@ -234,6 +243,7 @@ function connect() {
 }
 
 function onWelcome(message) {
+  const resuming = connection.resuming;
   state.languages = Array.isArray(message.languages) ? message.languages : [];
   state.municipalities = Array.isArray(message.municipalities) ? message.municipalities : [];
   state.maxTextBytes = message.limits?.max_text_bytes ?? state.maxTextBytes;
@@ -241,8 +251,42 @@ function onWelcome(message) {
   renderSignedInAs();
   renderLanguages();
   renderMunicipalities();
+  // Back after a drop: the screen stays as it was until the server says what it kept.
+  if (resuming) return;
   clearError();
   showScreen('request');
+}
+
+// ---- A dropped connection coming back ----
+
+function onReconnecting() {
+  chat.holdPending(); // sent again, with the same ids, once back
+  typingIndicator.clear();
+  elements.connectionNotice.hidden = false;
+  announce(state.catalogue.t('connection.reconnecting'));
+}
+
+function onResumed(message) {
+  elements.connectionNotice.hidden = true;
+  announce(state.catalogue.t('connection.back'));
+  if (message.state === 'conversation' && isCurrent(message)) {
+    state.resumedConversation = message.conversation; // its conversation_started follows
+  } else if (message.state === 'idle') {
+    resumeRefused();
+  }
+}
+
+// Too long away: the server has ended the chat (or the request).
+function resumeRefused() {
+  elements.connectionNotice.hidden = true;
+  if (state.conversation && !state.conversation.ended) {
+    resetRequest();
+    finishConversation('client_disconnected', { rateable: false });
+  } else if (!state.conversation) {
+    resetRequest();
+    showScreen('request');
+  }
+  showError('connection.expired');
 }
 
 // The server refused the handshake (the page cannot read the HTTP status): ask /api/session
@@ -268,16 +312,19 @@ async function explainRefusal() {
   showScreen('disconnected');
 }
 
-function onClose({ code, wasOpen, onPurpose }) {
+function onClose({ code, wasOpen, onPurpose, gaveUp }) {
   chat.failPending();
+  elements.connectionNotice.hidden = true;
   if (onPurpose) return;
-  if (!wasOpen) {
+  if (!wasOpen && !gaveUp) {
     explainRefusal();
     return;
   }
-  const key = code === 1001 ? 'connection.server_closing' : 'connection.lost';
+  // 1008: this chat now goes on on another screen.
+  const key = gaveUp ? 'connection.expired' : code === 1001 ? 'connection.server_closing' :
+    code === 1008 ? 'connection.replaced' : 'connection.lost';
   if (state.conversation && !state.conversation.ended) {
-    finishConversation('client_disconnected');
+    finishConversation('client_disconnected', { rateable: false });
     showError(key);
     return;
   }
@@ -466,6 +513,12 @@ function isCurrent(message) {
 function onConversationStarted(message) {
   if (message.request !== undefined && message.request !== state.requestId) return;
   if (isCurrent(message) && !state.conversation.ended) {
+    if (state.resumedConversation === message.conversation) {
+      // The same chat after our own connection came back: what we missed follows.
+      state.resumedConversation = null;
+      chat.resendHeld(message.conversation);
+      return;
+    }
     // The same chat, now answered by the next supporter (after a transfer to a queue).
     newLead(message.advisor);
     return;
@@ -640,7 +693,8 @@ function sendMessage(event) {
     return;
   }
   clearError();
-  chat.write(state.conversation.id, text, { hold: state.conversation.reconnecting });
+  chat.write(state.conversation.id, text,
+    { hold: state.conversation.reconnecting || connection.resuming });
   typingSignal.reset();
   elements.messageInput.value = '';
   elements.messageInput.focus();
@@ -686,7 +740,8 @@ function endConversation() {
   connection.send({ type: 'end', id: connection.nextId('e'), conversation: state.conversation.id });
 }
 
-function finishConversation(reason) {
+// `rateable`: false when the server no longer knows this page as the chat's client side.
+function finishConversation(reason, { rateable = true } = {}) {
   if (!state.conversation || state.conversation.ended) return;
   state.conversation.ended = true;
   chat.failAll();
@@ -698,12 +753,15 @@ function finishConversation(reason) {
   elements.endButton.hidden = true;
   elements.endedPanel.hidden = false;
   elements.kioskPanel.hidden = true;
-  rating.offer(state.conversation.id);
+  if (rateable) rating.offer(state.conversation.id);
   if (hadFocus) elements.newRequestButton.focus();
 }
 
 function onConversationEnded(message) {
   if (!isCurrent(message)) return;
+  // Confirmed, so that the server need not keep it for a resume.
+  connection.send({ type: 'ack', conversation: message.conversation, seq: message.seq });
+  if (message.seq > state.lastSeenSeq) state.lastSeenSeq = message.seq;
   resetRequest();
   finishConversation(message.reason);
 }
@@ -732,6 +790,10 @@ function newRequest() {
 }
 
 function onError(message) {
+  if (message.code === 'resume_expired') {
+    resumeRefused();
+    return;
+  }
   if (rating.onError(message)) return;
   // A `typing` (which has no id) that crossed the end of the chat: nothing to say.
   if (!message.ref && message.code === 'not_in_conversation' &&
@@ -799,7 +861,9 @@ function bindEvents() {
     .on('accepted', (message) => chat.onAccepted(message))
     .on('conversation_ended', onConversationEnded)
     .on('rated', (message) => rating.onRated(message))
+    .on('resumed', onResumed)
     .on('error', onError)
+    .onReconnecting(onReconnecting)
     .onClose(onClose);
 }
 

@@ -78,6 +78,7 @@ const elements = {
   stopWaitingButton: byId('stop-waiting-button'),
   advisorInfo: byId('advisor-info'),
   advisorConnectionNotice: byId('advisor-connection-notice'),
+  connectionNotice: byId('connection-notice'),
   handoverWaitNotice: byId('handover-wait-notice'),
   chatLog: byId('chat-log'),
   typingIndicator: byId('typing-indicator'),
@@ -120,12 +121,20 @@ const state = {
   //   waitingForAdvisor: handed to a language's queue, with its position (PROTOCOL.md) }
   conversation: null,
   lastSeenSeq: 0,
+  resumedConversation: null, // resumed into: its conversation_started is not a new one
   joinId: null, // id of a `join` sent and not yet answered
   codeErrorKey: null, // the sentence under the code field, redrawn on a language change
   screen: 'connecting',
 };
 
-const connection = new Connection('/ws/client');
+// After a drop (a phone changing cells) the page comes back by itself and continues where it
+// was, as long as it was waiting or talking.
+const connection = new Connection('/ws/client', {
+  resumable: true,
+  worthResuming: () => (state.conversation !== null && !state.conversation.ended) ||
+    (state.conversation === null && state.requestId !== null),
+  lastSeq: () => state.lastSeenSeq,
+});
 const rating = createRating(elements.endedPanel, {
   catalogue: () => state.catalogue,
   send: (conversation, value) => {
@@ -482,6 +491,14 @@ function backToChoosing() {
 function onConversationStarted(message) {
   if (message.request !== undefined && message.request !== state.requestId) return;
   if (isCurrentConversation(message) && !state.conversation.ended) {
+    if (state.resumedConversation === message.conversation) {
+      // The same conversation after our own connection came back: what we missed follows.
+      state.resumedConversation = null;
+      state.conversation.lead = message.advisor ?? state.conversation.lead;
+      renderLead();
+      resendHeldMessages();
+      return;
+    }
     // The same conversation, now answered by the next advisor (after a transfer to a queue).
     newLead(message.advisor, 'chat.advisor_took_over');
     return;
@@ -624,7 +641,8 @@ function sendMessage(event) {
   }
   clearError();
   // While the advisor reconnects it would be refused; it is kept and sent when they are back.
-  chat.write(state.conversation.id, text, { hold: state.conversation.advisorReconnecting });
+  chat.write(state.conversation.id, text,
+    { hold: state.conversation.advisorReconnecting || connection.resuming });
   typingSignal.reset();
   elements.messageInput.value = '';
   elements.messageInput.focus();
@@ -690,7 +708,9 @@ function endConversation() {
 }
 
 // Shows the end in the log (announced by the live region) and offers a new start.
-function finishConversation(reason) {
+// `rateable`: false when the server no longer knows this page as the conversation's client (the
+// connection was lost for good), so a rating could not reach it.
+function finishConversation(reason, { rateable = true } = {}) {
   if (!state.conversation || state.conversation.ended) return;
   state.conversation.ended = true;
   chat.failAll();
@@ -704,12 +724,15 @@ function finishConversation(reason) {
   elements.endButton.hidden = true;
   elements.endedPanel.hidden = false;
   // A customer who joined with a service desk's code is not the one who asked: the clerk rates.
-  if (!state.conversation.joined) rating.offer(state.conversation.id);
+  if (!state.conversation.joined && rateable) rating.offer(state.conversation.id);
   if (composerHadFocus) elements.startAgainButton.focus();
 }
 
 function onConversationEnded(message) {
   if (!isCurrentConversation(message)) return;
+  // Confirmed, so that the server need not keep it for a resume.
+  connection.send({ type: 'ack', conversation: message.conversation, seq: message.seq });
+  if (message.seq > state.lastSeenSeq) state.lastSeenSeq = message.seq;
   finishConversation(message.reason);
 }
 
@@ -766,6 +789,7 @@ function startAgain() {
 // ---- Server messages ----
 
 function onWelcome(message) {
+  const resuming = connection.resuming;
   state.languages = Array.isArray(message.languages) ? message.languages : [];
   state.municipalities = Array.isArray(message.municipalities) ? message.municipalities : [];
   state.maxTextBytes = message.limits?.max_text_bytes ?? state.maxTextBytes;
@@ -778,10 +802,51 @@ function onWelcome(message) {
   elements.joinSection.hidden = state.chosenLanguage === null;
   // The direction of the interface language may only now be known from the server.
   setDocumentLanguage(state.catalogue.tag, directionFor(state.catalogue.tag));
-  showScreen('choose');
+  // Back after a drop: the screen stays as it was until the server says what it kept.
+  if (!resuming) showScreen('choose');
+}
+
+// ---- A dropped connection coming back ----
+
+function onReconnecting() {
+  // What was on its way may not have arrived: it is sent again, with the same ids, once back.
+  chat.holdPending();
+  typingIndicator.clear();
+  elements.connectionNotice.hidden = false;
+  announce(state.catalogue.t('connection.reconnecting'));
+}
+
+function onResumed(message) {
+  elements.connectionNotice.hidden = true;
+  announce(state.catalogue.t('connection.back'));
+  if (message.state === 'conversation' && isCurrentConversation(message)) {
+    state.resumedConversation = message.conversation; // its conversation_started follows
+  } else if (message.state === 'idle') {
+    if (state.conversation && !state.conversation.ended) {
+      finishConversation('unknown', { rateable: false });
+    }
+    else if (!state.conversation) resumeRefused();
+  }
+  // "waiting": its `queued` follows; "ended": the missed events up to the end follow.
+}
+
+// Too long away: the server has ended the conversation (or the request). Say so plainly.
+function resumeRefused() {
+  elements.connectionNotice.hidden = true;
+  if (state.conversation && !state.conversation.ended) {
+    finishConversation('client_disconnected', { rateable: false });
+  } else if (!state.conversation) {
+    state.requestId = null;
+    backToChoosing();
+  }
+  showError('connection.expired');
 }
 
 function onError(message) {
+  if (message.code === 'resume_expired') {
+    resumeRefused();
+    return;
+  }
   if (rating.onError(message)) return;
   // A `typing` (which has no id) that crossed the end of the conversation: nothing to say.
   if (!message.ref && message.code === 'not_in_conversation' &&
@@ -825,18 +890,21 @@ function onError(message) {
   }
 }
 
-function onClose({ code, onPurpose }) {
+function onClose({ code, onPurpose, gaveUp }) {
   if (kiosk?.wiping) return; // the page is loading itself again
+  elements.connectionNotice.hidden = true;
   if (onPurpose) {
     // "Stop waiting": start over on a fresh connection.
     showScreen('connecting');
     connection.connect();
     return;
   }
-  const key = code === 1001 ? 'connection.server_closing' : 'connection.lost';
+  // 1008: this conversation now goes on on another screen.
+  const key = gaveUp ? 'connection.expired' : code === 1001 ? 'connection.server_closing' :
+    code === 1008 ? 'connection.replaced' : 'connection.lost';
   if (state.conversation && !state.conversation.ended) {
     // The server ends a conversation whose client is gone; say so where the person reads.
-    finishConversation('client_disconnected');
+    finishConversation('client_disconnected', { rateable: false });
     showError(key);
     return;
   }
@@ -890,7 +958,9 @@ function bindEvents() {
       rating.onRated(message);
       if (message.conversation === state.conversation?.id) kiosk?.afterRating();
     })
+    .on('resumed', onResumed)
     .on('error', onError)
+    .onReconnecting(onReconnecting)
     .onClose(onClose);
 }
 

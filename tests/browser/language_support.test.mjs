@@ -21,6 +21,7 @@ import {
   withFailureEvidence,
 } from './harness.mjs';
 
+const CUSTOMER_GRACE_SECONDS = 2;
 const ORGANISATION = 'Kela, Itäkeskus';
 const KAISA = { login: 'kaisa', password: 'correct horse 1' }; // clerk, Kela at Virka Info
 const HODAN = { login: 'hodan', password: 'correct horse 2' }; // Virka Info: so, fi
@@ -55,6 +56,9 @@ before(async () => {
       { ...NINA, name: 'Nina', point: '564-oulu10', languages: ['fi'], role: 'supervisor',
         national: true },
     ],
+    // A closed kiosk page looks to the server like a dropped network: the customer is waited
+    // for this long before the others hear they left.
+    routing: { client_grace_seconds: CUSTOMER_GRACE_SECONDS },
   });
   await launchBrowser();
   pages.clerk = await openPage('language-support-clerk', desktop);
@@ -225,7 +229,8 @@ test('an advisor\'s account is refused on the clerk page with a clear message',
     const cookie = await cookieOf(HODAN);
     const handshake = await fetchInsecure(`${server.origin}/ws/clerk`, {
       headers: {
-        Cookie: cookie, Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13',
+        Cookie: cookie, Origin: server.origin, Connection: 'Upgrade', Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
         'Sec-WebSocket-Key': randomBytes(16).toString('base64'), 'Sec-WebSocket-Protocol': 'neuvo.v1',
       },
     });
@@ -345,9 +350,11 @@ test('the customer joins the clerk\'s chat from a kiosk with a one-time code',
       await screenshot(clerk.page, 'kiosk-clerk-chat');
       await screenshot(hodan.page, 'kiosk-advisor-chat');
 
-      // The kiosk page closes: the others are told, the chat goes on at the desk.
+      // The kiosk page closes: once the resume window is over without the customer coming
+      // back, the others are told, and the chat goes on at the desk.
       await kiosk.context.close();
-      await expectText(byTestId(clerk.page, 'customer-left'), clerkText['chat.customer_left']);
+      await expectText(byTestId(clerk.page, 'customer-left'), clerkText['chat.customer_left'],
+        'the customer has left', (CUSTOMER_GRACE_SECONDS + 10) * 1000);
       await expectText(byTestId(panel, 'customer-left'), advisorText['chat.customer_left']);
       assert.equal(await byTestId(clerk.page, 'message-form').isVisible(), true);
       for (const record of [clerk, hodan, kiosk]) assertNoProblems(record);
