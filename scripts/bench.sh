@@ -8,12 +8,15 @@
 #                                       and load.md; about ten minutes
 #   bash scripts/bench.sh load --quick  each load scenario for about a second with small numbers,
 #                                       to prove they work (bench/results/load-quick.*)
+#
+# NEUVO_BENCH_BUILD_DIR names another build directory (default build-release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+build="${NEUVO_BENCH_BUILD_DIR:-build-release}"
 bash scripts/install-deps.sh
 # GCC 12 at -O3 reports false -Wrestrict warnings in std::string concatenation: still shown, but
 # they must not fail a Release build.
-cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DNEUVO_BROWSER_TESTS=OFF -DBUILD_TESTING=OFF \
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DNEUVO_BROWSER_TESTS=OFF -DBUILD_TESTING=OFF \
   "-DCMAKE_CXX_FLAGS=-Wno-error=restrict" >/dev/null
 
 if [ "${1:-}" = "load" ]; then
@@ -27,15 +30,15 @@ if [ "${1:-}" = "load" ]; then
   if [ ! -d bench/node-relay/node_modules/ws ]; then
     (cd bench/node-relay && npm ci --no-audit --no-fund)
   fi
-  cmake --build build-release -j "$(nproc)" --target neuvo-server loadgen echo_server
-  exec node bench/loadgen/run-load.mjs --build build-release "$@"
+  cmake --build "$build" -j "$(nproc)" --target neuvo-server loadgen echo_server
+  exec node bench/loadgen/run-load.mjs --build "$build" "$@"
 fi
 
-cmake --build build-release -j "$(nproc)" --target routing_benchmark suppression_benchmark
+cmake --build "$build" -j "$(nproc)" --target routing_benchmark suppression_benchmark
 mkdir -p bench/results
-build-release/bench/routing_benchmark --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+"$build"/bench/routing_benchmark --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
   --benchmark_out=bench/results/routing.json --benchmark_out_format=json
-build-release/bench/suppression_benchmark --benchmark_repetitions=5 \
+"$build"/bench/suppression_benchmark --benchmark_repetitions=5 \
   --benchmark_report_aggregates_only=true \
   --benchmark_out=bench/results/suppression.json --benchmark_out_format=json
 echo "results written to bench/results/routing.json and bench/results/suppression.json"
