@@ -8,6 +8,7 @@ import { fetchJson, submitSignIn } from './api.js';
 import { ChatPane, sendOnEnter } from './chat-pane.js';
 import { TypingIndicator, TypingSignal } from './typing.js';
 import { Connection } from './connection.js';
+import { ReconnectNotice } from './reconnect-notice.js';
 import { formatTime } from './chat-log.js';
 import {
   clerkCatalogueTags, directionOf, loadCatalogue, pickCatalogueTag, rememberUiLanguage,
@@ -143,6 +144,9 @@ const chat = new ChatPane(connection, elements.chatLog, () => state.catalogue);
 // "Aino is typing…" both ways (PROTOCOL.md, `typing`).
 const typingSignal = new TypingSignal(connection);
 const typingIndicator = new TypingIndicator(elements.typingIndicator, () => state.catalogue);
+const reconnectNotice = new ReconnectNotice(elements.connectionNotice, {
+  announce, catalogue: () => state.catalogue, chat, typingIndicator,
+});
 
 // ---- Screens, alerts, language ----
 
@@ -259,16 +263,8 @@ function onWelcome(message) {
 
 // ---- A dropped connection coming back ----
 
-function onReconnecting() {
-  chat.holdPending(); // sent again, with the same ids, once back
-  typingIndicator.clear();
-  elements.connectionNotice.hidden = false;
-  announce(state.catalogue.t('connection.reconnecting'));
-}
-
 function onResumed(message) {
-  elements.connectionNotice.hidden = true;
-  announce(state.catalogue.t('connection.back'));
+  reconnectNotice.back();
   if (message.state === 'conversation' && isCurrent(message)) {
     state.resumedConversation = message.conversation; // its conversation_started follows
   } else if (message.state === 'idle') {
@@ -278,7 +274,7 @@ function onResumed(message) {
 
 // Too long away: the server has ended the chat (or the request).
 function resumeRefused() {
-  elements.connectionNotice.hidden = true;
+  reconnectNotice.hide();
   if (state.conversation && !state.conversation.ended) {
     resetRequest();
     finishConversation('client_disconnected', { rateable: false });
@@ -314,7 +310,7 @@ async function explainRefusal() {
 
 function onClose({ code, wasOpen, onPurpose, gaveUp }) {
   chat.failPending();
-  elements.connectionNotice.hidden = true;
+  reconnectNotice.hide();
   if (onPurpose) return;
   if (!wasOpen && !gaveUp) {
     explainRefusal();
@@ -863,7 +859,7 @@ function bindEvents() {
     .on('rated', (message) => rating.onRated(message))
     .on('resumed', onResumed)
     .on('error', onError)
-    .onReconnecting(onReconnecting)
+    .onReconnecting(() => reconnectNotice.dropped())
     .onClose(onClose);
 }
 

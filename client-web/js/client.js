@@ -4,6 +4,7 @@
 // honest alternatives. Nothing that identifies the person is asked or kept.
 
 import { Connection } from './connection.js';
+import { ReconnectNotice } from './reconnect-notice.js';
 import {
   clientCatalogueTags, directionOf, loadCatalogue, pickCatalogueTag, setDocumentLanguage,
 } from './i18n.js';
@@ -157,6 +158,9 @@ const chat = new ChatPane(connection, elements.chatLog, () => state.catalogue);
 // "Aino is typing…" both ways (PROTOCOL.md, `typing`).
 const typingSignal = new TypingSignal(connection);
 const typingIndicator = new TypingIndicator(elements.typingIndicator, () => state.catalogue);
+const reconnectNotice = new ReconnectNotice(elements.connectionNotice, {
+  announce, catalogue: () => state.catalogue, chat, typingIndicator,
+});
 
 // ---- Screens, alerts ----
 
@@ -808,31 +812,23 @@ function onWelcome(message) {
 
 // ---- A dropped connection coming back ----
 
-function onReconnecting() {
-  // What was on its way may not have arrived: it is sent again, with the same ids, once back.
-  chat.holdPending();
-  typingIndicator.clear();
-  elements.connectionNotice.hidden = false;
-  announce(state.catalogue.t('connection.reconnecting'));
-}
-
 function onResumed(message) {
-  elements.connectionNotice.hidden = true;
-  announce(state.catalogue.t('connection.back'));
+  reconnectNotice.back();
   if (message.state === 'conversation' && isCurrentConversation(message)) {
     state.resumedConversation = message.conversation; // its conversation_started follows
   } else if (message.state === 'idle') {
     if (state.conversation && !state.conversation.ended) {
       finishConversation('unknown', { rateable: false });
+    } else if (!state.conversation) {
+      resumeRefused();
     }
-    else if (!state.conversation) resumeRefused();
   }
   // "waiting": its `queued` follows; "ended": the missed events up to the end follow.
 }
 
 // Too long away: the server has ended the conversation (or the request). Say so plainly.
 function resumeRefused() {
-  elements.connectionNotice.hidden = true;
+  reconnectNotice.hide();
   if (state.conversation && !state.conversation.ended) {
     finishConversation('client_disconnected', { rateable: false });
   } else if (!state.conversation) {
@@ -892,7 +888,7 @@ function onError(message) {
 
 function onClose({ code, onPurpose, gaveUp }) {
   if (kiosk?.wiping) return; // the page is loading itself again
-  elements.connectionNotice.hidden = true;
+  reconnectNotice.hide();
   if (onPurpose) {
     // "Stop waiting": start over on a fresh connection.
     showScreen('connecting');
@@ -960,7 +956,7 @@ function bindEvents() {
     })
     .on('resumed', onResumed)
     .on('error', onError)
-    .onReconnecting(onReconnecting)
+    .onReconnecting(() => reconnectNotice.dropped())
     .onClose(onClose);
 }
 
