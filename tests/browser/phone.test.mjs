@@ -3,29 +3,36 @@
 // a TCP relay in this test that can cut every connection at once and refuse new ones, as a
 // phone changing cells or driving through a tunnel sees it: no close frame, just gone. The page
 // must come back by itself, resume the same conversation, get what the advisor wrote meanwhile
-// exactly once and in order, and send what the person wrote meanwhile exactly once.
+// exactly once and in order, and send what the person wrote meanwhile exactly once. The
+// clerk's desk page comes back the same way.
 //
 // Environment: NEUVO_SERVER (server binary), NEUVO_SOURCE_DIR (repository root). Without them
 // the paths are found relative to this file. Screenshots go to <repo>/test-artifacts/.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
+import { join } from 'node:path';
 import {
   acceptOffer, advisorText as readAdvisorText, assertNoProblems, byTestId, clientText,
   closeBrowser, eventually, expectAttribute, expectText, launchBrowser, openDesk, openPage,
-  requestAdvisor, screenshot, server, startServer, stopServer, withFailureEvidence,
+  requestAdvisor, screenshot, server, signIn, startServer, stopServer, webRoot,
+  withFailureEvidence,
 } from './harness.mjs';
 
 const ADVISOR = { login: 'aino', password: 'correct horse 1' };
 // Each test has an advisor of its own, whose desk holds only that test's conversation.
 const SECOND_ADVISOR = { login: 'leila', password: 'correct horse 1' };
+const THIRD_ADVISOR = { login: 'hodan', password: 'correct horse 1' };
+const CLERK = { login: 'kaisa', password: 'correct horse 1' };
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
 // Long enough for the relay to stay down while the advisor writes; short enough to wait out.
 const CLIENT_GRACE_SECONDS = 8;
 
 const advisorText = readAdvisorText('en');
 const arabicText = clientText('ar');
+const clerkText = JSON.parse(readFileSync(join(webRoot, 'i18n', 'clerk', 'en.json'), 'utf8'));
 
 // A TCP relay between the page and the server: `cut()` ends every connection without a word
 // and refuses new ones until `restore()`.
@@ -75,6 +82,12 @@ before(async () => {
     }, {
       login: SECOND_ADVISOR.login, name: 'Leila', point: '091-virka', languages: ['ar'],
       password: SECOND_ADVISOR.password,
+    }, {
+      login: THIRD_ADVISOR.login, name: 'Hodan', point: '091-virka', languages: ['so'],
+      password: THIRD_ADVISOR.password,
+    }, {
+      login: CLERK.login, name: 'Kaisa', point: '091-virka', languages: ['fi'], role: 'clerk',
+      organisation: 'Kela, Itäkeskus', password: CLERK.password,
     }],
     routing: { client_grace_seconds: CLIENT_GRACE_SECONDS },
   });
@@ -92,8 +105,8 @@ after(async () => {
 // server's origin, so the handshake's Origin is the one the server expects.
 // The page's Content-Security-Policy allows connections to its own origin only, and the relay
 // listens on another port: the policy is set aside for this page alone (`bypassCSP`).
-async function openPhone() {
-  const phone = await openPage('phone', { ...PHONE, bypassCSP: true });
+async function openPhone(name = 'phone', options = PHONE) {
+  const phone = await openPage(name, { ...options, bypassCSP: true });
   await phone.context.addInitScript((port) => {
     const NativeWebSocket = window.WebSocket;
     window.WebSocket = class extends NativeWebSocket {
@@ -110,7 +123,7 @@ async function openPhone() {
 // The relay's address is not the server's origin, and Chromium logs every attempt to connect
 // while the relay is down: those, and only those, are expected here.
 function assertNoProblemsBesidesRelay(record) {
-  const relayed = `wss://127.0.0.1:${relay.port}/ws/client`;
+  const relayed = `wss://127.0.0.1:${relay.port}${record.name === 'clerk' ? '/ws/clerk' : '/ws/client'}`;
   record.problems = record.problems.filter((problem) =>
     problem !== `external request: ${relayed}` &&
     !problem.startsWith(`console error: WebSocket connection to '${relayed}' failed`));
@@ -235,5 +248,42 @@ test('a phone away longer than the resume window is told the conversation ended 
     assertNoProblemsBesidesRelay(phone);
   });
   await phone.context.close();
+  await advisor.context.close();
+});
+
+test('the clerk\'s desk survives a dropped connection too, and the chat goes on', async () => {
+  const advisor = await openPage('advisor');
+  const clerk = await openPhone('clerk', { viewport: { width: 1280, height: 900 } });
+  await withFailureEvidence([advisor, clerk], async () => {
+    await openDesk(advisor, THIRD_ADVISOR);
+    const page = clerk.page;
+    await page.goto(`${server.origin}/clerk.html`);
+    await byTestId(page, 'sign-in-screen').waitFor();
+    await signIn(clerk, CLERK.login, CLERK.password);
+    await byTestId(page, 'request-screen').waitFor();
+    await byTestId(page, 'language-so').click();
+    await byTestId(page, 'request-button').click();
+    await acceptOffer(advisor);
+    await byTestId(page, 'chat-screen').waitFor();
+    const panel = byTestId(advisor.page, 'conversation-panel');
+
+    relay.cut();
+    await expectText(byTestId(page, 'connection-notice'), clerkText['connection.reconnecting']);
+    await expectText(byTestId(panel, 'client-reconnecting'), advisorText['chat.client_reconnecting'],
+      'the advisor is told', 15_000);
+    await advisorWrites(panel, 'Waan ku maqlayaa.');
+    relay.restore();
+    const fromAdvisor = page.locator('[data-testid="message"][data-from="other"]').last();
+    await expectText(byTestId(fromAdvisor, 'message-text'), 'Waan ku maqlayaa.', 'missed message',
+      15_000);
+    await byTestId(page, 'connection-notice').waitFor({ state: 'hidden' });
+    assert.equal(await byTestId(page, 'chat-screen').isVisible(), true);
+    assert.equal(clerk.framesSent.filter((frame) => frame.type === 'resume').length, 1);
+    await byTestId(page, 'message-input').fill('Mahadsanid.');
+    await byTestId(page, 'send-button').click();
+    await expectText(byTestId(panel, 'message-text').last(), 'Mahadsanid.');
+    assertNoProblemsBesidesRelay(clerk);
+  });
+  await clerk.context.close();
   await advisor.context.close();
 });
