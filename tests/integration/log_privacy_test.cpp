@@ -221,7 +221,7 @@ TEST_CASE("the log level leaves out what is below it", "[integration][log]") {
     }
 }
 
-TEST_CASE("--log-level overrides the file and is checked", "[integration][log]") {
+TEST_CASE("the --log-level option overrides the file and is checked", "[integration][log]") {
     TestServer server;
     auto refused = run_server_command(
         {"--config", server.config_file().string(), "--log-level", "loud", "--check-config"});
