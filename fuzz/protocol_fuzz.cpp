@@ -147,6 +147,16 @@ json to_wire(const protocol::Inbound& inbound, bool& exact) {
                 return json{
                     {"type", "customer_code"}, {"id", m.id}, {"conversation", m.conversation}};
             },
+            [](const protocol::ResumeSession& m) {
+                return json{
+                    {"type", "resume"}, {"id", m.id}, {"token", m.token}, {"last_seq", m.last_seq}};
+            },
+            // A message type added to Inbound without a case here is only checked for not
+            // crashing, until it gets one.
+            [&](const auto&) {
+                exact = false;
+                return json::object();
+            },
             [](const protocol::JoinWithCode& m) {
                 return json{{"type", "join"}, {"id", m.id}, {"code", m.code}};
             },
