@@ -759,12 +759,15 @@ private:
     }
 
     void handshake() {
-        ws_.set_option(
-            websocket::stream_base::decorator([cookie = cookie](websocket::request_type& request) {
-                request.set(http::field::sec_websocket_protocol, "neuvo.v1");
-                if (!cookie.empty())
-                    request.set(http::field::cookie, "neuvo_session=" + cookie);
-            }));
+        ws_.set_option(websocket::stream_base::decorator([cookie = cookie](
+                                                             websocket::request_type& request) {
+            request.set(http::field::sec_websocket_protocol, "neuvo.v1");
+            // The server's own origin, as its pages send it (PROTOCOL.md, Transport).
+            request.set(http::field::origin, std::string(secure ? "https://" : "http://") +
+                                                 options.host + ":" + std::to_string(options.port));
+            if (!cookie.empty())
+                request.set(http::field::cookie, "neuvo_session=" + cookie);
+        }));
         ws_.auto_fragment(false);
         ws_.async_handshake(options.host, target_path,
                             [self = this->shared_from_this()](beast::error_code e) {
@@ -993,8 +996,11 @@ int main(int argc, char** argv) {
             c.cookie = cookies[static_cast<std::size_t>(i)];
             c.target_path = "/ws/advisor";
         });
-        ready = wait_for([] { return advisors_ready.load() >= options.advisors; },
-                         options.setup_timeout);
+        // Done when every advisor is available, or every one has either become so or failed.
+        ready = wait_for(
+            [] { return advisors_ready.load() + connect_failures.load() >= options.advisors; },
+            options.setup_timeout);
+        ready = ready && advisors_ready.load() >= options.advisors;
     }
     if (ready) {
         Role role = neuvo ? Role::client : options.target == "echo" ? Role::echo : Role::relay;
