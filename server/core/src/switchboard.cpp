@@ -446,8 +446,10 @@ Effects Switchboard::tick() {
     State& s = *state_;
     Effects effects;
     const TimePoint now = s.clock.now();
+    // Each key is copied out first: handling it erases its own entry of the set.
     while (!s.offer_deadlines.empty() && s.offer_deadlines.begin()->first <= now) {
-        s.expire_offer(s.offer_deadlines.begin()->second, effects);
+        const std::string offer = s.offer_deadlines.begin()->second;
+        s.expire_offer(offer, effects);
     }
     while (!s.code_deadlines.empty() && s.code_deadlines.begin()->first <= now) {
         const std::string code = s.code_deadlines.begin()->second;
@@ -456,7 +458,8 @@ Effects Switchboard::tick() {
         s.code_deadlines.erase(s.code_deadlines.begin());
     }
     while (!s.handover_deadlines.empty() && s.handover_deadlines.begin()->first <= now) {
-        s.refuse_handover(s.handover_deadlines.begin()->second, "timeout", effects);
+        const std::string conversation = s.handover_deadlines.begin()->second;
+        s.refuse_handover(conversation, "timeout", effects);
     }
     while (!s.grace_deadlines.empty() && s.grace_deadlines.begin()->first <= now) {
         s.end_grace(s.grace_deadlines.begin()->second, effects);
