@@ -82,10 +82,9 @@ std::vector<FencedBlock> blocks_tagged(const std::string& info) {
     return selected;
 }
 
-// The first cell of each row of the "## Error codes" table, when it is a bare `code` (the rows
-// marked "HTTP `...`" are HTTP error bodies, not WebSocket error codes).
-std::set<std::string> error_table_codes(const std::string& document) {
-    std::set<std::string> codes;
+// The first cell of each row of the "## Error codes" table.
+std::vector<std::string> error_table_first_cells(const std::string& document) {
+    std::vector<std::string> cells;
     std::istringstream in(document);
     std::string line;
     bool in_section = false;
@@ -97,30 +96,32 @@ std::set<std::string> error_table_codes(const std::string& document) {
         if (!in_section || !line.starts_with("|"))
             continue;
         auto end = line.find('|', 1);
-        auto cell = trimmed(line.substr(1, end == std::string::npos ? std::string::npos : end - 1));
+        cells.push_back(
+            trimmed(line.substr(1, end == std::string::npos ? std::string::npos : end - 1)));
+    }
+    return cells;
+}
+
+// The rows whose first cell is a bare `code` (the rows marked "HTTP `...`" are HTTP error
+// bodies, not WebSocket error codes).
+std::set<std::string> error_table_codes(const std::string& document) {
+    std::set<std::string> codes;
+    for (const std::string& cell : error_table_first_cells(document))
         if (cell.size() > 2 && cell.front() == '`' && cell.back() == '`')
             codes.insert(cell.substr(1, cell.size() - 2));
-    }
     return codes;
 }
 
-// The rows of the "## Error codes" table marked "HTTP `code`": the error bodies of HTTP answers.
+// The rows marked "HTTP `code`": the error bodies of HTTP answers.
 std::set<std::string> http_error_table_codes(const std::string& document) {
     std::set<std::string> codes;
-    std::istringstream in(document);
-    std::string line;
-    bool in_section = false;
-    while (std::getline(in, line)) {
-        if (line.starts_with("## ")) {
-            in_section = trimmed(line) == "## Error codes";
+    for (const std::string& cell : error_table_first_cells(document)) {
+        if (!cell.starts_with("HTTP `"))
             continue;
-        }
-        if (!in_section || !line.starts_with("| HTTP `"))
-            continue;
-        auto start = line.find('`') + 1;
-        auto end = line.find('`', start);
+        auto start = cell.find('`') + 1;
+        auto end = cell.find('`', start);
         if (end != std::string::npos)
-            codes.insert(line.substr(start, end - start));
+            codes.insert(cell.substr(start, end - start));
     }
     return codes;
 }
