@@ -128,7 +128,10 @@ TEST_CASE("an advisor without conversations who disconnects signs out at once",
     f.client(1, "fi", "091");
     f.board.end_conversation(1, "c-1", "e-1");
     f.row_after_wrapup(10, "c-1"); // a wrap-up still due would keep the advisor (wrapup_tests)
-    CHECK(f.board.disconnected(10).empty());
+    // Nobody is told; the store forgets the advisor's presence.
+    const Effects gone = f.board.disconnected(10);
+    CHECK(text(gone).empty());
+    CHECK(kept_text(gone) == Lines{"forget advisor 1"});
     CHECK(f.board.advisors_signed_in() == 0);
     CHECK(f.board.next_deadline() == std::nullopt);
 }

@@ -219,6 +219,9 @@ public:
                 REQUIRE(close->reason == "replaced by a newer sign-in");
                 continue;
             }
+            if (is_open_work(effect)) {
+                continue;
+            }
             const Deliver& deliver = std::get<Deliver>(effect);
             const SessionId to = deliver.to;
             std::visit(

@@ -262,22 +262,3 @@ TEST_CASE("a clerk's customer whose kiosk drops is held too, and the clerk carri
     CHECK(resumed[3] == "to 2: message c-1 seq=2 id=a-1 from=advisor author=Veera text=Salaan "
                         "at=+0s");
 }
-
-TEST_CASE("stopping the server ends every conversation and request, held clients' too",
-          "[core][resume]") {
-    TalkingFixture f;
-    f.resumable_client(2, "so", "092");
-    f.board.disconnected(1);
-    const Lines rows = text(f.board.shut_down());
-    CHECK(rows == Lines{"to 10: ended c-1 seq=3 reason=client_disconnected",
-                        "to 10: wrapup due c-1 fi home=091 chat",
-                        "to 10: presence available capacity=2 active=0",
-                        "visit unserved point= advisor_point= chat so home=092 tier= "
-                        "hour=2026-11-25T14:00:00 wait=0 duration=0 ended_by=client_left_queue",
-                        "visit served point=091-virka advisor_point=091-virka chat fi home=091 "
-                        "tier=own-point hour=2026-11-25T14:00:00 wait=0 duration=0 "
-                        "ended_by=client_disconnected wrapup=missing"});
-    CHECK(f.board.open_conversations() == 0);
-    CHECK(f.board.advisors_signed_in() == 0);
-    CHECK(f.board.next_deadline() == std::nullopt);
-}

@@ -11,8 +11,6 @@
 
 namespace neuvo::core {
 
-namespace {
-
 // The conversation's number of an event, when it has one (chat messages, the end, who joined
 // or left); typing indications and replies have none and are never resent.
 std::optional<std::uint64_t> event_seq(const Outbound& event) {
@@ -26,8 +24,6 @@ std::optional<std::uint64_t> event_seq(const Outbound& event) {
         },
         event);
 }
-
-} // namespace
 
 bool Switchboard::State::worth_holding(const ClientSession& session) const {
     return !session.resume_token.empty() &&

@@ -91,6 +91,17 @@ void Conversation::remember(AdvisorId sender, const std::string& message_id, std
     messages_[sender].emplace(message_id, seq);
 }
 
+std::optional<AdvisorId> Conversation::sender_of(const std::string& message_id,
+                                                 std::uint64_t seq) const {
+    for (const auto& [sender, ids] : messages_) {
+        auto it = ids.find(message_id);
+        if (it != ids.end() && it->second == seq) {
+            return sender;
+        }
+    }
+    return std::nullopt;
+}
+
 void Conversation::acknowledge(AdvisorId receiver, std::uint64_t seq) {
     // Acks may arrive out of order; only the highest one says what the receiver has.
     std::uint64_t& acknowledged = acknowledged_[receiver];

@@ -74,6 +74,8 @@ public:
 
     std::uint64_t take_next_seq() { return ++last_seq_; }
     std::uint64_t last_seq() const { return last_seq_; }
+    // A conversation restored after a restart numbers on from its last kept event.
+    void continue_after(std::uint64_t seq) { last_seq_ = std::max(last_seq_, seq); }
 
     // Senders and receivers are told apart by a key: 0 for the client, the advisor's id else.
     static constexpr AdvisorId client_key = 0;
@@ -82,6 +84,8 @@ public:
     // The seq a sender's message got the first time it was seen, if it was.
     std::optional<std::uint64_t> seq_of(AdvisorId sender, const std::string& message_id) const;
     void remember(AdvisorId sender, const std::string& message_id, std::uint64_t seq);
+    // Whose message got `seq` under `message_id` (the client_key for the client side).
+    std::optional<AdvisorId> sender_of(const std::string& message_id, std::uint64_t seq) const;
 
     void acknowledge(AdvisorId receiver, std::uint64_t seq);
     std::uint64_t acknowledged(AdvisorId receiver) const;

@@ -35,6 +35,7 @@ void Switchboard::State::void_customer_code(Conversation& talk) {
 std::uint64_t Switchboard::State::remove_companion(Conversation& talk, SessionId companion,
                                                    Effects& effects) {
     talk.remove_companion(companion);
+    touched_clients.insert(companion);
     if (auto it = clients.find(companion); it != clients.end()) {
         it->second.conversation.clear();
     }
@@ -102,6 +103,7 @@ Effects Switchboard::join_with_code(SessionId session, const std::string& code,
         started.point_name = advisor.point ? advisor.point->name : std::string();
     }
     effects.push_back(Deliver{session, std::move(started)});
+    s.keep_open_work(effects);
     return effects;
 }
 

@@ -19,6 +19,7 @@ AdvisorBadge Switchboard::State::badge(const SignedInAdvisor& advisor) const {
 // missed from the conversation_started sent when they come back.
 void Switchboard::State::tell_participants(const Conversation& talk, const Outbound& event,
                                            SessionId except, Effects& effects) {
+    keep_in_store(talk, event, effects);
     // The client side gets it even while its socket is gone: the shell has nobody to send it to
     // then, and a resume sends what was kept.
     if (talk.facts().client != except) {

@@ -37,6 +37,7 @@ struct SignedInAdvisor {
     // gets the next client among equally loaded advisors.
     TimePoint idle_since;
     int missed_offers_in_row = 0;
+    std::optional<OpenAdvisor> kept; // the presence the store has, when it has it
 
     bool connected() const { return !grace_until.has_value(); }
 

@@ -68,6 +68,7 @@ void Switchboard::State::enter_line(SessionId client, Request request, bool at_h
     long_wait_deadlines.emplace(request.at + policy.long_wait, client);
     clients.at(client).waiting = std::move(request);
     fresh_clients.insert(client);
+    touched_clients.insert(client);
 }
 
 void Switchboard::State::leave_line(SessionId client) {
@@ -76,6 +77,7 @@ void Switchboard::State::leave_line(SessionId client) {
     waiting.leave(request.language, request.home, request.ticket);
     long_wait_deadlines.erase({request.at + policy.long_wait, client});
     session.waiting.reset();
+    touched_clients.insert(client);
 }
 
 void Switchboard::State::give_up_request(SessionId client, const std::string& ended_by,
@@ -176,6 +178,7 @@ void Switchboard::State::close_conversation(std::string id, const std::string& r
         session.rateable = id;
     }
     for (SessionId companion : talk.companions()) {
+        touched_clients.insert(companion);
         if (auto it = clients.find(companion); it != clients.end()) {
             it->second.conversation.clear();
         }
@@ -215,6 +218,9 @@ void Switchboard::State::close_conversation(std::string id, const std::string& r
         effects.push_back(RecordVisit{std::move(visit)});
     }
     conversations.erase(it);
+    // The conversation's content goes from the store now; its register row is all that stays.
+    effects.push_back(ForgetConversation{id});
+    touched_clients.insert(facts.client);
     for (const Conversation::Seat& seat : seats) {
         SignedInAdvisor& advisor = advisors.at(seat.advisor);
         if (!seat.lead) {
@@ -250,6 +256,7 @@ void Switchboard::State::drop_client(SessionId client, Effects& effects) {
             close_conversation(session.conversation, "client_disconnected", client, effects);
         }
     }
+    forget_client(session, effects);
     clients.erase(client);
 }
 
@@ -325,6 +332,9 @@ void Switchboard::State::sign_out(AdvisorId id, Effects& effects) {
     }
     remove_speaker(advisor);
     fresh_advisors.erase(id);
+    if (advisor.kept) {
+        effects.push_back(ForgetAdvisor{id});
+    }
     advisors.erase(id);
 }
 
@@ -395,6 +405,7 @@ void Switchboard::State::finish(Effects& effects) {
         effects.push_back(std::move(deliver));
     }
     alternatives_due.clear();
+    keep_open_work(effects);
 }
 
 } // namespace neuvo::core

@@ -45,6 +45,9 @@ struct Request {
     std::string transfer_note;
 };
 
+// The conversation's number of an event, when it has one (client_resume.cpp).
+std::optional<std::uint64_t> event_seq(const Outbound& event);
+
 // A numbered event of the client's conversation kept until the client confirms it.
 struct UnconfirmedEvent {
     std::uint64_t seq = 0;
@@ -63,7 +66,8 @@ struct ClientSession {
     std::optional<Request> waiting;       // set while the client stands in a line
     std::string conversation;             // set while the client talks with an advisor
     std::vector<std::string> also_speaks; // of the latest request, known languages only
-    std::string rateable; // the conversation that ended last, until the client rates it
+    std::string rateable;           // the conversation that ended last, until the client rates it
+    std::optional<OpenClient> kept; // what the store has of this session, when it has it
 };
 
 struct PendingOffer {
@@ -141,6 +145,10 @@ struct Switchboard::State {
     // When a passed-over advisor may be offered a still-waiting client again.
     std::set<std::pair<TimePoint, SessionId>> reoffer_deadlines;
 
+    // Whose open work may have changed during this event (open_work.cpp).
+    std::set<SessionId> touched_clients;
+    std::set<AdvisorId> touched_advisors;
+
     // Work collected during one event and done at its end by finish().
     std::set<AdvisorId> fresh_advisors;    // may now take a client they could not take before
     std::set<SessionId> fresh_clients;     // may now be offered to an advisor
@@ -182,6 +190,16 @@ struct Switchboard::State {
     void sign_out(AdvisorId advisor, Effects& effects);
     void lose_connection(SessionId session, Effects& effects);
     void end_grace(AdvisorId advisor, Effects& effects);
+
+    // ---- Open work kept in the store across restarts (open_work.cpp) ----
+    OpenClient open_client(SessionId id, const ClientSession& session) const;
+    // KeepClient / ForgetClient for every touched client whose open work changed, KeepAdvisor
+    // for every touched advisor's presence. Called at the end of every event that changes them.
+    void keep_open_work(Effects& effects);
+    // The session is gone: the store forgets it too.
+    void forget_client(ClientSession& session, Effects& effects);
+    // A numbered event of a conversation whose client may resume it after a restart.
+    void keep_in_store(const Conversation& talk, const Outbound& event, Effects& effects);
 
     // ---- Register rows of ended conversations (wrapups.cpp) ----
     // The row waits for `lead`'s wrap-up; the lead is told WrapupDue unless its socket is `gone`.

@@ -123,24 +123,8 @@ Effects Switchboard::visit_stored(const std::string& conversation, bool committe
 Effects Switchboard::shut_down() {
     State& s = *state_;
     Effects effects;
-    // Clients first: an advisor signed out before its client would put that client back in the
-    // queue, and the register would count a second, unserved visit.
-    std::vector<SessionId> clients;
-    for (const auto& [session, client] : s.clients) {
-        clients.push_back(session);
-    }
-    for (SessionId session : clients) {
-        if (s.clients.contains(session)) {
-            s.drop_client(session, effects);
-        }
-    }
-    std::vector<AdvisorId> advisors;
-    for (const auto& [id, advisor] : s.advisors) {
-        advisors.push_back(id);
-    }
-    for (AdvisorId id : advisors) {
-        s.sign_out(id, effects);
-    }
+    // Open conversations and waiting clients stay as they are: the store has them, and the next
+    // start restores them for their clients and advisors to come back to.
     std::vector<std::string> due;
     for (const auto& [conversation, pending] : s.wrapups) {
         if (!pending.saving) {

@@ -39,6 +39,8 @@ struct ColleagueRef {
     std::string name;
     std::string point_id;
     std::string point_name;
+
+    bool operator==(const ColleagueRef&) const = default;
 };
 
 // An advisor as every participant of a conversation, the client included, sees them.
@@ -359,6 +361,97 @@ struct RecordRating {
     int rating = 0;
 };
 
+// ---- Open work: what must outlive the process ----
+// A client session that waits or talks is kept in the store while it does, with its
+// conversation and the conversation's numbered events, so that after a restart (planned or a
+// crash) its client and advisors reconnect and carry on. Only while open: a conversation's events
+// go from the store when it ends, and the session when it has nothing left to continue.
+
+// Who stands behind a client session: an anonymous person ("chat" or "kiosk"), or a
+// public-service clerk asking for language support for a customer at their desk.
+struct Requester {
+    std::string channel = "chat"; // a register channel: "chat", "kiosk" or "language-support"
+    std::string organisation;     // the clerk's, shown to the advisor; empty for anonymous clients
+    std::string default_home;     // used when a request names no home municipality
+
+    bool operator==(const Requester&) const = default;
+};
+
+// A request waiting in a line, in the order lines are rebuilt (by `at`).
+struct OpenRequest {
+    std::string id;
+    std::string language;
+    std::string home;
+    TimePoint at;
+    // A conversation its lead sent to a queue: who sent it, and the note.
+    std::string transfer_of;
+    std::optional<ColleagueRef> transfer_from;
+    std::string transfer_note;
+
+    bool operator==(const OpenRequest&) const = default;
+};
+
+struct OpenSeat {
+    AdvisorId advisor = 0;
+    bool lead = false;
+
+    bool operator==(const OpenSeat&) const = default;
+};
+
+// A conversation's facts and participants; its sequence numbers and message ids come back from
+// its events.
+struct OpenConversation {
+    std::string id;
+    std::string request_id;
+    std::string language;
+    std::string home;
+    Tier tier = Tier::national;
+    TimePoint requested_at;
+    TimePoint started_at;
+    std::string channel = "chat";
+    std::string organisation;
+    std::vector<OpenSeat> seats; // in the order they joined
+    int transfers = 0;
+    std::string transfer_from_point;
+    std::string transfer_to_point;
+    int invited_advisors = 0;
+    std::string last_lead_point;
+
+    bool operator==(const OpenConversation&) const = default;
+};
+
+// One client session, found again by its resume token (the shell gives the core only a digest
+// of the token the client holds, so the store never has the token itself).
+struct OpenClient {
+    std::string resume_token;
+    Requester requester;
+    std::vector<std::string> also_speaks;
+    std::optional<OpenRequest> waiting;
+    std::string conversation;             // the one it talks in, or joined as a customer
+    std::optional<OpenConversation> talk; // kept with the client who asked, not a customer
+    bool operator==(const OpenClient&) const = default;
+};
+
+// A numbered event of an open conversation (a chat message, who joined or left, the end).
+// `sender` tells apart whose message id a chat message carries: 0 for the client side, else the
+// advisor's id.
+struct OpenEvent {
+    std::string conversation;
+    std::uint64_t seq = 0;
+    AdvisorId sender = 0;
+    Outbound event;
+};
+
+// A signed-in advisor's presence, for an advisor who comes back after a restart.
+struct OpenAdvisor {
+    AdvisorId id = 0;
+    Presence status = Presence::away;
+    int capacity = 0;
+    bool follow_schedule = false;
+
+    bool operator==(const OpenAdvisor&) const = default;
+};
+
 // ---- Effects: what the shell must carry out after an event ----
 
 struct Deliver {
@@ -384,7 +477,30 @@ struct ResumeSession {
     SessionId session = 0;
 };
 
-using Effect = std::variant<Deliver, RecordVisit, RecordRating, CloseSession, ResumeSession>;
+// Open work for the store (see "Open work" above). Keep* replaces what was kept before.
+struct KeepClient {
+    OpenClient client;
+};
+struct ForgetClient {
+    std::string resume_token;
+};
+struct KeepEvent {
+    OpenEvent event;
+};
+// The conversation ended: its events (the only content the server holds) are deleted now.
+struct ForgetConversation {
+    std::string conversation;
+};
+struct KeepAdvisor {
+    OpenAdvisor advisor;
+};
+struct ForgetAdvisor {
+    AdvisorId advisor = 0;
+};
+
+using Effect =
+    std::variant<Deliver, RecordVisit, RecordRating, CloseSession, ResumeSession, KeepClient,
+                 ForgetClient, KeepEvent, ForgetConversation, KeepAdvisor, ForgetAdvisor>;
 using Effects = std::vector<Effect>;
 
 } // namespace neuvo::core

@@ -54,12 +54,13 @@ struct Policy {
     std::size_t max_unconfirmed_events = 1000;
 };
 
-// Who stands behind a client session: an anonymous person ("chat" or "kiosk"), or a
-// public-service clerk asking for language support for a customer at their desk.
-struct Requester {
-    std::string channel = "chat"; // a register channel: "chat", "kiosk" or "language-support"
-    std::string organisation;     // the clerk's, shown to the advisor; empty for anonymous clients
-    std::string default_home;     // used when a request names no home municipality
+// What the store kept of the last run's open work (messages.hpp, "Open work"), for restore().
+struct OpenWork {
+    // Each client with the session number the shell gives it now (no socket has it).
+    std::vector<std::pair<SessionId, OpenClient>> clients;
+    std::vector<OpenEvent> events;
+    // Each kept presence with the profile of the advisor's account as it is now.
+    std::vector<std::pair<OpenAdvisor, AdvisorProfile>> advisors;
 };
 
 // What a supervisor sees live: metadata only, never content.
@@ -212,10 +213,18 @@ public:
                  const std::string& ref);
     // The shell's report on a RecordVisit that carried a conversation id: committed or not.
     Effects visit_stored(const std::string& conversation, bool committed);
-    // The server stops: every client is let go (conversations end, waiting requests are
-    // unserved visits), every advisor signed out, and every row still waiting for a wrap-up is
-    // written without it. The shell has closed every socket, so nobody is told anything.
+    // The server stops: every row still waiting for a wrap-up is written without it (the store
+    // does not keep those for the next start). Open conversations and waiting clients are left as
+    // they are, kept in the store for restore(). The shell has closed every socket.
     Effects shut_down();
+
+    // ---- After a restart (open_work.cpp) ----
+    // Before any connection: what the store kept of the last run comes back as if every socket
+    // had just dropped. Clients wait for their resume within policy.client_grace, the advisors
+    // leading their conversations for their return within policy.advisor_grace; lines are
+    // rebuilt in the order their clients joined. A conversation whose lead is not back waits in
+    // its language's queue. What cannot come back is forgotten (Forget* effects).
+    Effects restore(OpenWork work);
 
     // ---- A clerk's customer joining from a kiosk (customers.cpp) ----
     // `code` comes from the shell's secure random source (the core has none); it replaces the
