@@ -6,6 +6,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -56,12 +57,65 @@ std::string resume_token() {
     return token;
 }
 
+// What the core (and so the store) knows a resume token by: its SHA-256, so that a copy of the
+// database holds nothing that would let anyone take a conversation over.
+std::string resume_token_digest(const std::string& token) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (EVP_Digest(token.data(), token.size(), digest, &size, EVP_sha256(), nullptr) != 1)
+        throw std::runtime_error("SHA-256 of a resume token failed");
+    static const char digits[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < size; ++i) {
+        hex += digits[digest[i] >> 4];
+        hex += digits[digest[i] & 0x0f];
+    }
+    return hex;
+}
+
+bool is_open_work(const core::Effect& effect) {
+    return std::holds_alternative<core::KeepClient>(effect) ||
+           std::holds_alternative<core::ForgetClient>(effect) ||
+           std::holds_alternative<core::KeepEvent>(effect) ||
+           std::holds_alternative<core::ForgetConversation>(effect) ||
+           std::holds_alternative<core::KeepAdvisor>(effect) ||
+           std::holds_alternative<core::ForgetAdvisor>(effect);
+}
+
 } // namespace
 
 Hub::Hub(boost::asio::io_context& io, core::ServiceNetwork network, core::Policy policy,
          store::Store& store)
     : strand_(boost::asio::make_strand(io)), timer_(strand_), network_(network),
-      board_(std::move(network), policy, clock_, random_prefix()), store_(store) {}
+      board_(std::move(network), policy, clock_, random_prefix()), store_(store) {
+    restore_open_work();
+}
+
+// Before the first connection, so nothing else runs on the strand yet: what the last run left
+// open comes back, its clients and advisors free to reconnect within their grace periods.
+void Hub::restore_open_work() {
+    store::Store::OpenWorkAtStart kept = store_.open_work();
+    core::OpenWork work;
+    for (core::OpenClient& client : kept.work.clients)
+        work.clients.emplace_back(next_session_id(), std::move(client));
+    work.events = std::move(kept.work.events);
+    for (const core::OpenAdvisor& advisor : kept.work.advisors) {
+        auto account =
+            std::find_if(kept.accounts.begin(), kept.accounts.end(),
+                         [&](const store::AdvisorAccount& a) { return a.id == advisor.id; });
+        if (account == kept.accounts.end())
+            continue; // disabled since: the conversations it led wait for another advisor
+        work.advisors.emplace_back(advisor,
+                                   core::AdvisorProfile{account->id, account->display_name,
+                                                        account->point_id, account->languages});
+    }
+    const std::size_t clients = work.clients.size();
+    apply(board_.restore(std::move(work)));
+    if (clients > 0)
+        log_event(LogLevel::info, "open_work_restored",
+                  {{"clients", std::to_string(clients)},
+                   {"conversations", std::to_string(board_.open_conversations())}});
+}
 
 Hub::~Hub() {
     store_.flush();
@@ -98,7 +152,7 @@ void Hub::join_client(core::SessionId id, std::shared_ptr<Peer> peer, core::Requ
             peer->send(std::make_shared<const std::string>(
                 welcome(core::Role::client, nullptr, &requester, token)));
             peers_.emplace(id, std::move(peer));
-            board_.client_connected(id, std::move(requester), std::move(token));
+            board_.client_connected(id, std::move(requester), resume_token_digest(token));
         });
 }
 
@@ -167,7 +221,7 @@ void Hub::receive(core::SessionId id, protocol::Inbound message) {
                 else if constexpr (std::is_same_v<T, protocol::RateConversation>)
                     return board_.rate(id, m.conversation, m.rating, m.id);
                 else if constexpr (std::is_same_v<T, protocol::ResumeSession>)
-                    return board_.resume_client(id, m.token, m.last_seq, m.id);
+                    return board_.resume_client(id, resume_token_digest(m.token), m.last_seq, m.id);
                 else
                     return board_.leave(id, m.conversation, m.id);
             },
@@ -269,8 +323,21 @@ void Hub::arm_timer() {
 }
 
 void Hub::apply(core::Effects effects) {
+    std::vector<core::Effect> open_work;
+    for (const auto& effect : effects) {
+        if (is_open_work(effect))
+            open_work.push_back(effect);
+    }
+    // With something to keep, the sender of a message hears "accepted" only once the store has
+    // it: a sender told so must not lose it to a crash, and resends it until told.
+    std::vector<std::pair<core::SessionId, std::string>> after_commit;
     for (auto& effect : effects) {
         if (auto* deliver = std::get_if<core::Deliver>(&effect)) {
+            if (!open_work.empty() &&
+                std::holds_alternative<core::MessageAccepted>(deliver->message)) {
+                after_commit.emplace_back(deliver->to, protocol::encode(deliver->message));
+                continue;
+            }
             send_to(deliver->to, protocol::encode(deliver->message));
         } else if (auto* visit = std::get_if<core::RecordVisit>(&effect)) {
             // The core hears back only after the commit: an advisor told "saved" has the row.
@@ -302,6 +369,19 @@ void Hub::apply(core::Effects effects) {
             // The core already treated the session as gone; forget it so leave() is a no-op.
             peers_.erase(it);
         }
+    }
+    if (!open_work.empty()) {
+        store_.keep_open_work(std::move(open_work), [this, after_commit = std::move(after_commit)](
+                                                        bool committed) mutable {
+            if (!committed)
+                log_event(LogLevel::error, "open_work_write_failed");
+            if (after_commit.empty())
+                return;
+            boost::asio::post(strand_, [this, after_commit = std::move(after_commit)] {
+                for (const auto& [to, frame] : after_commit)
+                    send_to(to, frame);
+            });
+        });
     }
     if (!shutting_down_)
         arm_timer();

@@ -55,6 +55,7 @@ public:
     const core::ServiceNetwork& network() const { return network_; }
 
 private:
+    void restore_open_work();
     void apply(core::Effects effects);
     void arm_timer();
     void send_to(core::SessionId id, const std::string& frame);

@@ -122,6 +122,12 @@ void BatchWriter::run_batch(std::vector<WriterJob>& batch) {
         }
     }
 
+    try {
+        database_->wipe_forgotten_content();
+    } catch (...) {
+        report("cannot checkpoint the log after deleting content", std::current_exception());
+    }
+
     // Only now: a caller told "true" must be able to rely on the row surviving a crash.
     for (std::size_t i = 0; i < batch.size(); ++i) {
         finish(batch[i], succeeded[i]);

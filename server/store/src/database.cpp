@@ -31,6 +31,9 @@ void configure(sqlite3* db) {
     execute(db, "PRAGMA synchronous = FULL");
     // Off by default in SQLite, per connection: without it REFERENCES clauses are decoration.
     execute(db, "PRAGMA foreign_keys = ON");
+    // Deleted rows are overwritten with zeros rather than left in free pages: a conversation's
+    // messages, kept while it is open, must not stay readable in the file once it has ended.
+    execute(db, "PRAGMA secure_delete = ON");
     migrate(db);
 }
 

@@ -11,7 +11,7 @@ namespace {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only: a step that has
 // shipped is never edited, since databases in the field already ran it.
-constexpr std::array<std::string_view, 5> migrations = {
+constexpr std::array<std::string_view, 6> migrations = {
     // 1: accounts, sign-in sessions and the visit register.
     R"sql(
 CREATE TABLE advisors (
@@ -176,6 +176,32 @@ CREATE TABLE visit_referrals (
 
 -- Statistics select by period; retention deletes by age.
 CREATE INDEX visits_by_started_hour ON visits (started_hour);
+)sql",
+    // 6: open work, kept only while it is open so that a restart continues it. This is the one
+    // place the server keeps message content, and only until the conversation ends.
+    R"sql(
+-- A client session that waits or talks, by the digest of its resume token (never the token).
+CREATE TABLE open_clients (
+    token_digest TEXT PRIMARY KEY CHECK (length(token_digest) BETWEEN 1 AND 128),
+    body         TEXT NOT NULL CHECK (json_valid(body))
+) WITHOUT ROWID;
+
+-- The numbered events of open conversations, deleted when the conversation ends.
+CREATE TABLE open_events (
+    conversation TEXT NOT NULL CHECK (length(conversation) BETWEEN 1 AND 128),
+    seq          INTEGER NOT NULL CHECK (seq >= 1),
+    sender       INTEGER NOT NULL,
+    body         TEXT NOT NULL CHECK (json_valid(body)),
+    PRIMARY KEY (conversation, seq)
+) WITHOUT ROWID;
+
+-- Signed-in advisors' presence; an account's removal takes its row with it.
+CREATE TABLE open_advisors (
+    advisor_id      INTEGER PRIMARY KEY REFERENCES advisors (id) ON DELETE CASCADE,
+    status          TEXT NOT NULL CHECK (status IN ('available', 'away')),
+    capacity        INTEGER NOT NULL CHECK (capacity BETWEEN 1 AND 1000),
+    follow_schedule INTEGER NOT NULL CHECK (follow_schedule IN (0, 1))
+);
 )sql",
 };
 

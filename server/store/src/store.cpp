@@ -371,6 +371,55 @@ void Store::delete_visits_started_before(core::TimePoint cutoff,
     });
 }
 
+void Store::keep_open_work(std::vector<core::Effect> changes, std::function<void(bool)> done) {
+    impl_->writer.submit({
+        [changes = std::move(changes)](Database& database) {
+            for (const core::Effect& change : changes) {
+                if (const auto* keep = std::get_if<core::KeepClient>(&change)) {
+                    database.keep_open_client(keep->client);
+                } else if (const auto* forget = std::get_if<core::ForgetClient>(&change)) {
+                    database.forget_open_client(forget->resume_token);
+                } else if (const auto* event = std::get_if<core::KeepEvent>(&change)) {
+                    database.keep_open_event(event->event);
+                } else if (const auto* ended = std::get_if<core::ForgetConversation>(&change)) {
+                    database.forget_open_conversation(ended->conversation);
+                } else if (const auto* presence = std::get_if<core::KeepAdvisor>(&change)) {
+                    database.keep_open_advisor(presence->advisor);
+                } else if (const auto* left = std::get_if<core::ForgetAdvisor>(&change)) {
+                    database.forget_open_advisor(left->advisor);
+                }
+            }
+        },
+        std::move(done),
+    });
+}
+
+Store::OpenWorkAtStart Store::open_work() {
+    auto result = std::make_shared<OpenWorkAtStart>();
+    auto failure = std::make_shared<std::exception_ptr>();
+    std::promise<void> read;
+    impl_->writer.submit({
+        [result, failure](Database& database) {
+            try {
+                result->work = database.open_work();
+                for (AdvisorAccount& account : database.list_advisors()) {
+                    if (!account.disabled) {
+                        result->accounts.push_back(std::move(account));
+                    }
+                }
+            } catch (...) {
+                *failure = std::current_exception();
+            }
+        },
+        [&read](bool) { read.set_value(); },
+    });
+    read.get_future().wait();
+    if (*failure) {
+        std::rethrow_exception(*failure);
+    }
+    return std::move(*result);
+}
+
 void Store::flush() {
     if (impl_->writer.on_writer_thread() || impl_->hasher.on_this_thread()) {
         throw std::logic_error("Store::flush called from a store callback would wait forever");

@@ -78,6 +78,13 @@ inline constexpr std::size_t max_answer_url_bytes = 500;
 // nothing when it can.
 std::optional<std::string> shared_answer_problem(const SharedAnswerText& text);
 
+// The open work a run left (Database::open_work), for the next run's Switchboard::restore().
+struct OpenWorkRows {
+    std::vector<core::OpenClient> clients;
+    std::vector<core::OpenEvent> events; // by conversation, then seq
+    std::vector<core::OpenAdvisor> advisors;
+};
+
 // One register row as stored, column name -> value as text (NULL as empty), for tests and export.
 using VisitRow = std::map<std::string, std::string>;
 
@@ -158,6 +165,24 @@ public:
     // their topics and referrals. Returns how many rows went.
     std::int64_t delete_visits_started_before(core::TimePoint cutoff);
 
+    // ---- Open work (open_work.cpp): kept only while it is open ----
+    // A client's row is found by its resume_token field, which holds the token's digest.
+    void keep_open_client(const core::OpenClient& client);
+    void forget_open_client(const std::string& token_digest);
+    // Chat messages and who joined or left; other events throw StoreError.
+    void keep_open_event(const core::OpenEvent& event);
+    // Deletes the conversation's events: the only message content the server has ever stored.
+    // The rows are overwritten in the file (secure_delete); wipe_forgotten_content() then clears
+    // the write-ahead log of them.
+    void forget_open_conversation(const std::string& conversation);
+    void keep_open_advisor(const core::OpenAdvisor& advisor);
+    void forget_open_advisor(core::AdvisorId advisor);
+    // Everything kept. Throws StoreError on a row this program cannot read.
+    OpenWorkRows open_work();
+    // Outside a transaction, after a commit that forgot a conversation: checkpoints the log and
+    // truncates it, so that no copy of the deleted content stays on the disk. Nothing otherwise.
+    void wipe_forgotten_content();
+
     // ---- Shared answers ----
     // The answers in `language`, or in every language when it is empty; by language, then title.
     std::vector<SharedAnswer> list_shared_answers(const std::string& language = {});
@@ -174,6 +199,7 @@ public:
 
 private:
     sqlite3* db_ = nullptr;
+    bool content_forgotten_ = false; // since the last wipe_forgotten_content()
 };
 
 // The schema version this program creates and understands: the number of migrations it knows.

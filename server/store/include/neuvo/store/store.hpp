@@ -83,6 +83,18 @@ public:
     void delete_visits_started_before(core::TimePoint cutoff,
                                       std::function<void(std::optional<std::int64_t>)> done = {});
 
+    // Open work (Database's "Open work"): the switchboard's Keep*/Forget* effects, carried out in
+    // order as one job among the others; any other effect is ignored. `done(true)` once
+    // committed.
+    void keep_open_work(std::vector<core::Effect> changes, std::function<void(bool)> done = {});
+    // What the last run left open, with the accounts of its advisors (the enabled ones), read on
+    // the writer thread; blocks. For the start, before any connection.
+    struct OpenWorkAtStart {
+        OpenWorkRows work;
+        std::vector<AdvisorAccount> accounts;
+    };
+    OpenWorkAtStart open_work();
+
     // Blocks until every job submitted before the call has been committed and its callback has
     // run, sign-ins included. Throws std::logic_error when called from a store callback.
     void flush();
