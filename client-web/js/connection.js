@@ -112,10 +112,11 @@ export class Connection {
     });
   }
 
-  // After a drop: true while another attempt is coming. Not after our own close, the server's
-  // shutdown (1001: nothing survives it) or a replaced session (1008), nor past the window.
+  // After a drop: true while another attempt is coming. Not after our own close or a replaced
+  // session (1008), nor past the window. The server's restart (1001) is a drop like any other:
+  // it keeps the session for the next start.
   keepTrying(code) {
-    if (!this.resumable || this.closingOnPurpose || code === 1001 || code === 1008) return false;
+    if (!this.resumable || this.closingOnPurpose || code === 1008) return false;
     if (!this.resuming) {
       if (!this.resumeToken || !this.worthResuming()) return false;
       this.resuming = true;

@@ -102,16 +102,22 @@ export async function startServer({ accounts, routing, commands } = {}) {
     runOrFail(serverBinary, args, { input: `${account.password}\n` });
   }
   for (const command of commands ?? []) runOrFail(serverBinary, ['--config', configPath, ...command]);
+  server.origin = await launch(configPath);
+}
 
+// Runs the server on the configuration and resolves to its origin once it listens.
+function launch(configPath) {
   const child = spawn(serverBinary, ['--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   server.process = child;
+  server.exited = false;
+  server.stdout = '';
   child.stdout.setEncoding('utf8');
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk) => {
     server.stderr += chunk;
   });
 
-  server.origin = await new Promise((resolvePromise, rejectPromise) => {
+  return new Promise((resolvePromise, rejectPromise) => {
     const timer = setTimeout(() => {
       rejectPromise(new Error(`server did not say "listening on" within ${SERVER_START_TIMEOUT_MS} ms` +
         `\nstdout:\n${server.stdout}\nstderr:\n${server.stderr}`));
@@ -131,6 +137,22 @@ export async function startServer({ accounts, routing, commands } = {}) {
         `\nstdout:\n${server.stdout}\nstderr:\n${server.stderr}`));
     });
   });
+}
+
+// Ends the server with `signal` (SIGKILL: as a crash, nothing runs after it) and starts it again
+// on the same configuration, database and port, so that the pages open on it find it where it
+// was. `downMs`: how long it stays down.
+export async function restartServer({ signal = 'SIGKILL', downMs = 0 } = {}) {
+  const child = server.process;
+  const exited = new Promise((resolvePromise) => child.once('exit', resolvePromise));
+  child.kill(signal);
+  await exited;
+  if (downMs > 0) await sleep(downMs);
+  const config = JSON.parse(readFileSync(server.configPath, 'utf8'));
+  config.listen.port = Number(new URL(server.origin).port);
+  writeFileSync(server.configPath, `${JSON.stringify(config, null, 2)}\n`);
+  const origin = await launch(server.configPath);
+  assert.equal(origin, server.origin, 'the server is back on its port');
 }
 
 export async function stopServer() {
