@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using namespace neuvo::core;
 using namespace neuvo::core::testing;
 
@@ -197,9 +199,11 @@ TEST_CASE("an advisor back within the grace period continues the conversations w
     CHECK_FALSE(view.advisors[0].connected);
 
     f.clock.advance(59s);
+    // The message the advisor had not confirmed comes again after the conversation.
     CHECK(text(f.board.advisor_connected(12, aino())) ==
           Lines{"to 12: started c-1 request= fi home=091 tier=own-point advisor=Aino "
                 "point=091-virka (Virka Info) joined_as=lead from=none note= participants=",
+                "to 12: message c-1 seq=1 id=m-1 from=client author= text=Hei at=+0s",
                 "to 1: advisor c-1 back", "to 12: presence available capacity=2 active=1",
                 "to 12: offer c-2 fi home=091 tier=own-point expires=+79s",
                 "to 12: presence available capacity=2 active=2"});
@@ -231,4 +235,29 @@ TEST_CASE("a client may end a conversation while the advisor is reconnecting",
                 "tier=own-point hour=2026-11-25T14:00:00 wait=0 duration=10 ended_by=client "
                 "wrapup=missing"});
     CHECK(f.board.advisors_signed_in() == 0);
+}
+
+TEST_CASE("an advisor back gets again exactly what it had not confirmed, in order",
+          "[core][disconnect]") {
+    SwitchboardFixture f;
+    f.available_advisor(10, aino(), 2);
+    f.client(1, "fi", "091");
+    f.board.post_message(1, "c-1", "m-1", "Hei");
+    f.board.post_message(10, "c-1", "a-1", "Hei, miten voin auttaa?");
+    f.board.post_message(1, "c-1", "m-2", "Minulla on kirje.");
+    f.board.acknowledge(10, "c-1", 1);
+    f.board.disconnected(10);
+    const Lines back = text(f.board.advisor_connected(12, aino()));
+    REQUIRE(back.size() == 5);
+    CHECK(back[1] == "to 12: message c-1 seq=2 id=a-1 from=advisor author=Aino "
+                     "text=Hei, miten voin auttaa? at=+0s");
+    CHECK(back[2] == "to 12: message c-1 seq=3 id=m-2 from=client author= text=Minulla on kirje. "
+                     "at=+0s");
+    // Confirmed now: the next connection gets nothing again.
+    f.board.acknowledge(12, "c-1", 3);
+    f.board.disconnected(12);
+    const Lines again = text(f.board.advisor_connected(14, aino()));
+    CHECK(std::none_of(again.begin(), again.end(), [](const std::string& line) {
+        return line.find(": message ") != std::string::npos;
+    }));
 }

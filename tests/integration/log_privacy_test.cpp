@@ -114,7 +114,8 @@ std::vector<std::string> run_journey(TestServer& server) {
                    {"id", "w-1"},
                    {"conversation", conversation},
                    {"fields", {{"age_group", "25-34"}, {"topics", {"forms"}}}}});
-    REQUIRE(advisor->await("wrapup_done", {"presence", "wrapup_due"})["status"] == "saved");
+    REQUIRE(advisor->await("wrapup_done", {"presence", "wrapup_due", "accepted"})["status"] ==
+            "saved");
 
     // Language support: the clerk asks, the customer joins from a kiosk with the clerk's code.
     const auto clerk_cookie = sign_in(port, "kaisa", clerk_password);
@@ -142,7 +143,8 @@ std::vector<std::string> run_journey(TestServer& server) {
                    {"id", "w-2"},
                    {"conversation", support},
                    {"fields", {{"age_group", "35-44"}}}});
-    REQUIRE(advisor->await("wrapup_done", {"presence", "wrapup_due"})["status"] == "saved");
+    REQUIRE(advisor->await("wrapup_done", {"presence", "wrapup_due", "accepted"})["status"] ==
+            "saved");
 
     // A handshake from a foreign page with the advisor's cookie is refused, and logged so.
     CHECK_THROWS_AS(WssClient(port, WssClient::Options{"/ws/advisor", advisor_cookie, "neuvo.v1",

@@ -106,6 +106,37 @@ void Conversation::acknowledge(AdvisorId receiver, std::uint64_t seq) {
     // Acks may arrive out of order; only the highest one says what the receiver has.
     std::uint64_t& acknowledged = acknowledged_[receiver];
     acknowledged = std::max(acknowledged, seq);
+    if (receiver != client_key) {
+        drop_confirmed_by_advisors();
+    }
+}
+
+void Conversation::keep_for_advisors(std::uint64_t seq, const Outbound& event, std::size_t limit) {
+    unconfirmed_by_advisors_.emplace_back(seq, event);
+    while (unconfirmed_by_advisors_.size() > limit) {
+        unconfirmed_by_advisors_.pop_front();
+    }
+}
+
+std::vector<Outbound> Conversation::events_after(std::uint64_t seq) const {
+    std::vector<Outbound> events;
+    for (const auto& [kept_seq, event] : unconfirmed_by_advisors_) {
+        if (kept_seq > seq) {
+            events.push_back(event);
+        }
+    }
+    return events;
+}
+
+void Conversation::drop_confirmed_by_advisors() {
+    std::uint64_t confirmed_by_all = last_seq_;
+    for (const Seat& seat : seats_) {
+        confirmed_by_all = std::min(confirmed_by_all, acknowledged(seat.advisor));
+    }
+    while (!unconfirmed_by_advisors_.empty() &&
+           unconfirmed_by_advisors_.front().first <= confirmed_by_all) {
+        unconfirmed_by_advisors_.pop_front();
+    }
 }
 
 std::uint64_t Conversation::acknowledged(AdvisorId receiver) const {

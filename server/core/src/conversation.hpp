@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,7 +17,8 @@ namespace neuvo::core {
 // One conversation between a client and one or more advisors: a lead, whose capacity it uses and
 // who may transfer it, and colleagues invited in. It numbers every event it delivers, remembers
 // each sender's message ids so that a resend is recognised, and keeps how far each participant
-// has confirmed receipt. It never holds message content.
+// has confirmed receipt. Of content it holds only the numbered events an advisor in it has not
+// confirmed yet, for that advisor's next connection.
 class Conversation {
 public:
     struct Facts {
@@ -90,6 +92,12 @@ public:
     void acknowledge(AdvisorId receiver, std::uint64_t seq);
     std::uint64_t acknowledged(AdvisorId receiver) const;
 
+    // Numbered events kept until every advisor in the conversation has confirmed them, at most
+    // `limit` (the oldest go first): what an advisor who reconnects may have missed.
+    void keep_for_advisors(std::uint64_t seq, const Outbound& event, std::size_t limit);
+    // The kept events after `seq`, in order.
+    std::vector<Outbound> events_after(std::uint64_t seq) const;
+
     // For the register: transfers made, and the points of the last one.
     int transfers = 0;
     std::string transfer_from_point;
@@ -108,6 +116,9 @@ private:
     std::uint64_t last_seq_ = 0;
     std::map<AdvisorId, std::map<std::string, std::uint64_t>> messages_;
     std::map<AdvisorId, std::uint64_t> acknowledged_;
+    std::deque<std::pair<std::uint64_t, Outbound>> unconfirmed_by_advisors_;
+
+    void drop_confirmed_by_advisors();
 };
 
 } // namespace neuvo::core

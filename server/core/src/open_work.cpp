@@ -241,6 +241,7 @@ Effects Switchboard::restore(OpenWork work) {
         talk.last_lead_point = kept.last_lead_point;
         for (const OpenEvent& event : events_of[kept.id]) {
             talk.continue_after(event.seq);
+            talk.keep_for_advisors(event.seq, event.event, s.policy.max_unconfirmed_events);
             if (const auto* message = std::get_if<ChatMessage>(&event.event)) {
                 talk.remember(event.sender, message->message_id, event.seq);
             }

@@ -17,9 +17,12 @@ AdvisorBadge Switchboard::State::badge(const SignedInAdvisor& advisor) const {
 
 // An advisor in the reconnection grace period has no socket to tell; they learn what they
 // missed from the conversation_started sent when they come back.
-void Switchboard::State::tell_participants(const Conversation& talk, const Outbound& event,
+void Switchboard::State::tell_participants(Conversation& talk, const Outbound& event,
                                            SessionId except, Effects& effects) {
     keep_in_store(talk, event, effects);
+    if (const std::optional<std::uint64_t> seq = event_seq(event); seq && !talk.seats().empty()) {
+        talk.keep_for_advisors(*seq, event, policy.max_unconfirmed_events);
+    }
     // The client side gets it even while its socket is gone: the shell has nobody to send it to
     // then, and a resume sends what was kept.
     if (talk.facts().client != except) {

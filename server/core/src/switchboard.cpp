@@ -209,6 +209,11 @@ Effects Switchboard::advisor_connected(SessionId session, AdvisorProfile profile
             }
         }
         effects.push_back(Deliver{session, std::move(started)});
+        // What the advisor has not confirmed comes again, in order: a page that kept its screen
+        // passes over what it has by seq, a reloaded one gets its conversation back.
+        for (const Outbound& event : talk.events_after(talk.acknowledged(advisor.profile.id))) {
+            effects.push_back(Deliver{session, event});
+        }
         if (!replacing && lead) {
             effects.push_back(Deliver{facts.client, AdvisorConnection{id, "back"}});
         }

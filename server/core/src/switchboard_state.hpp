@@ -214,7 +214,8 @@ struct Switchboard::State {
     ColleagueRef colleague_ref(const SignedInAdvisor& advisor) const;
     AdvisorBadge badge(const SignedInAdvisor& advisor) const;
     // `event` to every participant whose socket is there, except `except`.
-    void tell_participants(const Conversation& talk, const Outbound& event, SessionId except,
+    // A numbered event is also kept for the advisors' resume (Conversation::keep_for_advisors).
+    void tell_participants(Conversation& talk, const Outbound& event, SessionId except,
                            Effects& effects);
     // `leaving`: an advisor about to step out (the sender of a transfer), not listed to the
     // newcomer as a participant.
