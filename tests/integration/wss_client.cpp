@@ -18,6 +18,9 @@ WssClient::WssClient(unsigned short port, Options options) : ws_(io_, tls_) {
     tls_.set_verify_mode(asio::ssl::verify_none);
     auto& tcp_stream = beast::get_lowest_layer(ws_);
     tcp_stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    // As browsers do: a small frame right after another (an ack after a message) must not wait
+    // for the server's delayed ACK of the first.
+    tcp_stream.socket().set_option(tcp::no_delay(true));
     ws_.next_layer().handshake(asio::ssl::stream_base::client);
     auto origin = options.origin.value_or(own_origin(port));
     ws_.set_option(
@@ -55,9 +58,13 @@ void WssClient::read_next() {
 
 void WssClient::run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!done() && std::chrono::steady_clock::now() < deadline) {
+    while (!done()) {
+        const auto left = deadline - std::chrono::steady_clock::now();
+        if (left <= std::chrono::steady_clock::duration::zero())
+            break;
         io_.restart();
-        io_.run_one_for(std::chrono::milliseconds(20));
+        // Never past the deadline: a short poll must stay short.
+        io_.run_one_for(std::min<std::chrono::steady_clock::duration>(left, 20ms));
     }
 }
 
