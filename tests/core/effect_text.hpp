@@ -239,9 +239,12 @@ inline std::string effect_text(const Effect& effect) {
                        presence_name(e.advisor.status) +
                        " capacity=" + std::to_string(e.advisor.capacity) +
                        (e.advisor.follow_schedule ? " following schedule" : "");
-            } else {
-                static_assert(std::is_same_v<T, ForgetAdvisor>);
+            } else if constexpr (std::is_same_v<T, ForgetAdvisor>) {
                 return "forget advisor " + std::to_string(e.advisor);
+            } else {
+                static_assert(std::is_same_v<T, KeepVisit>);
+                return "keep " + visit_text(e.visit.record) + " for " +
+                       std::to_string(e.visit.advisor) + " due=" + seconds_since_start(e.visit.due);
             }
         },
         effect);
@@ -254,7 +257,8 @@ inline bool is_open_work(const Effect& effect) {
            std::holds_alternative<KeepEvent>(effect) ||
            std::holds_alternative<ForgetConversation>(effect) ||
            std::holds_alternative<KeepAdvisor>(effect) ||
-           std::holds_alternative<ForgetAdvisor>(effect);
+           std::holds_alternative<ForgetAdvisor>(effect) ||
+           std::holds_alternative<KeepVisit>(effect);
 }
 
 // The effects participants and the register see, in order. Open work is left out: the tests of

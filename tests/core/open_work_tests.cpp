@@ -21,6 +21,7 @@ struct KeptWork {
     std::map<std::string, OpenClient> clients;
     std::map<std::pair<std::string, std::uint64_t>, OpenEvent> events;
     std::map<AdvisorId, OpenAdvisor> advisors;
+    std::map<std::string, OpenVisit> visits;
 
     void take(const Effects& effects) {
         for (const Effect& effect : effects) {
@@ -39,6 +40,11 @@ struct KeptWork {
                 advisors[advisor->advisor.id] = advisor->advisor;
             } else if (const auto* left = std::get_if<ForgetAdvisor>(&effect)) {
                 advisors.erase(left->advisor);
+            } else if (const auto* visit = std::get_if<KeepVisit>(&effect)) {
+                visits[visit->visit.record.conversation] = visit->visit;
+            } else if (const auto* row = std::get_if<RecordVisit>(&effect)) {
+                // The store drops the kept copy when it writes the conversation's row.
+                visits.erase(row->record.conversation);
             }
         }
     }
@@ -54,6 +60,9 @@ struct KeptWork {
         }
         for (const auto& [key, event] : events) {
             work.events.push_back(event);
+        }
+        for (const auto& [conversation, visit] : visits) {
+            work.visits.push_back(visit);
         }
         for (const auto& [id, advisor] : advisors) {
             auto account = std::find_if(accounts.begin(), accounts.end(),
@@ -126,21 +135,58 @@ TEST_CASE("a conversation is kept with its lead, its events with their senders, 
     // A resend is a duplicate: nothing more is kept.
     CHECK(kept_text(f.board.post_message(1, "c-1", "m-1", "Kirje")).empty());
     CHECK(kept_text(f.board.end_conversation(1, "c-1", "e-1")) ==
-          Lines{"forget conversation c-1", "forget client token-1"});
+          Lines{"keep visit served point=091-virka advisor_point=091-virka chat fi home=091 "
+                "tier=own-point hour=2026-11-25T14:00:00 wait=0 duration=0 ended_by=client for "
+                "1 due=+900s",
+                "forget conversation c-1", "forget client token-1"});
     // The advisor's presence stays kept while signed in, and goes with the sign-out.
     CHECK(kept_text(f.board.signed_out(10)) == Lines{"forget advisor 1"});
 }
 
-TEST_CASE("stopping the server keeps the open work for the next start", "[core][open-work]") {
+TEST_CASE("a row waiting for a wrap-up is kept, and after a restart its advisor still writes it",
+          "[core][open-work]") {
     KeepingFixture f;
     f.advisor(10, aino(), 2);
     f.resumable_client(1, "fi", "091");
-    f.resumable_client(2, "so", "092");
-    const Effects stopped = f.board.shut_down();
-    CHECK(kept_text(stopped).empty());
-    CHECK(text(stopped).empty());
-    CHECK(f.board.open_conversations() == 1);
-    CHECK(f.board.queue_length("so") == 1);
+    f.clock.advance(3min);
+    const Effects ended = f.track(f.board.end_conversation(1, "c-1", "e-1"));
+    const Lines kept = kept_text(ended);
+    REQUIRE(kept.size() == 3);
+    CHECK(kept[0].starts_with("keep visit served point=091-virka"));
+    CHECK(kept[0].ends_with(" for 1 due=+1080s"));
+    CHECK(kept[1] == "forget conversation c-1");
+    CHECK(kept[2] == "forget client token-1");
+    // A rating before the wrap-up goes into the kept row too.
+    f.track(f.board.rate(1, "c-1", 4, "f-1"));
+    REQUIRE(f.kept.visits.size() == 1);
+    CHECK(f.kept.visits.begin()->second.record.rating == 4);
+
+    Restarted next(f);
+    CHECK(text(next.board.restore(f.kept.for_restart(100, {aino()}))).empty());
+    CHECK(next.board.wrapups_due() == 1);
+    const Lines back = text(next.board.advisor_connected(300, aino()));
+    CHECK(back.front() == "to 300: wrapup due c-1 fi home=091 chat");
+    const Effects saved = next.board.save_wrapup(300, "c-1", Wrapup{}, "w-1");
+    REQUIRE(saved.size() == 1);
+    const auto& row = std::get<RecordVisit>(saved[0]).record;
+    CHECK(row.wrapup_state == "saved");
+    CHECK(row.rating == 4);
+    CHECK(row.duration_seconds == 180);
+}
+
+TEST_CASE("after a restart a row whose advisor is gone is written at once without the wrap-up",
+          "[core][open-work]") {
+    KeepingFixture f;
+    f.advisor(10, aino(), 2);
+    f.resumable_client(1, "fi", "091");
+    f.track(f.board.end_conversation(1, "c-1", "e-1"));
+    Restarted next(f);
+    // Aino's account was disabled between the runs.
+    const Lines rows = text(next.board.restore(f.kept.for_restart(100, {})));
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].starts_with("visit served point=091-virka"));
+    CHECK(rows[0].ends_with("ended_by=client wrapup=missing"));
+    CHECK(next.board.wrapups_due() == 0);
 }
 
 TEST_CASE("after a restart the client resumes with its token and gets exactly what it missed; "

@@ -98,8 +98,8 @@ TEST_CASE("opening a new file creates it and applies every migration", "[store][
     CHECK(raw.value("PRAGMA user_version") == std::to_string(latest_schema_version()));
     CHECK(raw.column("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") ==
           std::vector<std::string>{"advisors", "open_advisors", "open_clients", "open_events",
-                                   "sessions", "shared_answers", "visit_referrals", "visit_topics",
-                                   "visits"});
+                                   "open_visits", "sessions", "shared_answers", "visit_referrals",
+                                   "visit_topics", "visits"});
 }
 
 TEST_CASE("the shared answers came with schema version 2", "[store][migrations]") {

@@ -177,3 +177,46 @@ TEST_CASE("a kept row this program cannot read is refused by name, not guessed a
         CHECK(std::string(error.what()).find("format") != std::string::npos);
     }
 }
+
+TEST_CASE("a row waiting for its wrap-up reads back, and goes when the row is written",
+          "[store][open-work]") {
+    ScratchDirectory scratch;
+    core::VisitRecord record;
+    record.outcome = "served";
+    record.point_id = "091-virka";
+    record.advisor_point_id = "091-virka";
+    record.channel = "chat";
+    record.language = "ar";
+    record.home_municipality = "091";
+    record.tier = "own-point";
+    record.started_hour = noon;
+    record.wait_seconds = 95;
+    record.duration_seconds = 600;
+    record.ended_by = "client";
+    record.transfers = 1;
+    record.transfer_from_point_id = "049-inespoo";
+    record.transfer_to_point_id = "091-virka";
+    record.rating = 4;
+    record.conversation = "x7-1";
+    {
+        Database database(scratch.database_path());
+        database.keep_open_visit({record, 7, noon + 25min});
+    }
+    Database database(scratch.database_path());
+    OpenWorkRows rows = database.open_work();
+    REQUIRE(rows.visits.size() == 1);
+    const core::OpenVisit& kept = rows.visits[0];
+    CHECK(kept.advisor == 7);
+    CHECK(kept.due == noon + 25min);
+    CHECK(kept.record.conversation == "x7-1");
+    CHECK(kept.record.wait_seconds == 95);
+    CHECK(kept.record.transfer_from_point_id == "049-inespoo");
+    CHECK(kept.record.rating == 4);
+    CHECK(kept.record.wrapup_state == "missing");
+
+    // Writing the conversation's row takes the kept copy with it, in the same step.
+    record.wrapup_state = "saved";
+    database.insert_visit(record);
+    CHECK(database.open_work().visits.empty());
+    CHECK(database.visits().size() == 1);
+}

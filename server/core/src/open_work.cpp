@@ -138,9 +138,13 @@ Effects Switchboard::restore(OpenWork work) {
                   [](const OpenEvent& a, const OpenEvent& b) { return a.seq < b.seq; });
     }
 
-    // Advisors come back only to lead a conversation that waits for them: the others would have
-    // been signed out when their socket went, as the restart took it.
+    // Advisors come back only to lead a conversation that waits for them, or to write a wrap-up
+    // they owe: the others would have been signed out when their socket went, as the restart
+    // took it.
     std::set<AdvisorId> leads;
+    for (const OpenVisit& visit : work.visits) {
+        leads.insert(visit.advisor);
+    }
     for (const auto& [session, open] : work.clients) {
         if (open.talk) {
             for (const OpenSeat& seat : open.talk->seats) {
@@ -171,6 +175,24 @@ Effects Switchboard::restore(OpenWork work) {
         s.grace_deadlines.emplace(*advisor.grace_until, open.id);
         auto placed = s.advisors.emplace(open.id, std::move(advisor)).first;
         s.add_speaker(placed->second);
+    }
+
+    // A row waiting for a wrap-up waits on for its advisor, or is written without it now.
+    for (OpenVisit& visit : work.visits) {
+        const std::string id = visit.record.conversation;
+        if (id.empty() || s.wrapups.contains(id)) {
+            continue;
+        }
+        auto advisor = s.advisors.find(visit.advisor);
+        if (advisor == s.advisors.end()) {
+            visit.record.wrapup_state = "missing";
+            effects.push_back(RecordVisit{std::move(visit.record)});
+            continue;
+        }
+        s.wrapups.emplace(
+            id, PendingWrapup{std::move(visit.record), visit.advisor, visit.due, false, ""});
+        s.wrapup_deadlines.emplace(visit.due, id);
+        advisor->second.wrapups.push_back(id);
     }
 
     // Every client comes back as one whose connection just dropped.

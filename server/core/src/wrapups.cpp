@@ -17,6 +17,7 @@ void Switchboard::State::hold_for_wrapup(VisitRecord record, AdvisorId lead,
                                          std::optional<SessionId> gone, Effects& effects) {
     const std::string id = record.conversation;
     const TimePoint due = clock.now() + policy.wrapup_timeout;
+    effects.push_back(KeepVisit{OpenVisit{record, lead, due}});
     wrapups.emplace(id, PendingWrapup{std::move(record), lead, due, false, ""});
     wrapup_deadlines.emplace(due, id);
     SignedInAdvisor& advisor = advisors.at(lead);
@@ -123,8 +124,6 @@ Effects Switchboard::visit_stored(const std::string& conversation, bool committe
 Effects Switchboard::shut_down() {
     State& s = *state_;
     Effects effects;
-    // Open conversations and waiting clients stay as they are: the store has them, and the next
-    // start restores them for their clients and advisors to come back to.
     std::vector<std::string> due;
     for (const auto& [conversation, pending] : s.wrapups) {
         if (!pending.saving) {
@@ -157,6 +156,8 @@ Effects Switchboard::rate(SessionId session, const std::string& conversation, in
     if (auto pending = s.wrapups.find(conversation);
         pending != s.wrapups.end() && !pending->second.saving) {
         pending->second.record.rating = rating;
+        const PendingWrapup& kept = pending->second;
+        effects.push_back(KeepVisit{OpenVisit{kept.record, kept.advisor, kept.due}});
     } else {
         // The row is written or on its way: the store adds the rating to it.
         effects.push_back(RecordRating{conversation, rating});

@@ -79,7 +79,8 @@ bool is_open_work(const core::Effect& effect) {
            std::holds_alternative<core::KeepEvent>(effect) ||
            std::holds_alternative<core::ForgetConversation>(effect) ||
            std::holds_alternative<core::KeepAdvisor>(effect) ||
-           std::holds_alternative<core::ForgetAdvisor>(effect);
+           std::holds_alternative<core::ForgetAdvisor>(effect) ||
+           std::holds_alternative<core::KeepVisit>(effect);
 }
 
 } // namespace
@@ -254,8 +255,8 @@ void Hub::shut_down() {
         socket_of_session_.clear();
         for (auto& [id, peer] : closing)
             peer->close(websocket::close_code::going_away, "the server is shutting down");
-        // Nobody is left to write the wrap-ups still due, nor to resume: the rows go to the
-        // store now, before it is flushed, rather than never.
+        // Open conversations and the queue stay as the store has them, for the next start; the
+        // rows still waiting for a wrap-up go to the store now, since nobody can write those.
         apply(board_.shut_down());
     });
 }

@@ -195,6 +195,15 @@ CREATE TABLE open_events (
     PRIMARY KEY (conversation, seq)
 ) WITHOUT ROWID;
 
+-- Served conversations' register rows waiting for their wrap-ups: metadata only, as in visits.
+-- Deleted in the transaction that writes the conversation's row.
+CREATE TABLE open_visits (
+    conversation TEXT PRIMARY KEY CHECK (length(conversation) BETWEEN 1 AND 128),
+    advisor_id   INTEGER NOT NULL,
+    due_at_ms    INTEGER NOT NULL,
+    body         TEXT NOT NULL CHECK (json_valid(body))
+) WITHOUT ROWID;
+
 -- Signed-in advisors' presence; an account's removal takes its row with it.
 CREATE TABLE open_advisors (
     advisor_id      INTEGER PRIMARY KEY REFERENCES advisors (id) ON DELETE CASCADE,

@@ -219,6 +219,55 @@ core::Outbound event_from(const std::string& conversation, std::uint64_t seq, co
     throw StoreError("open work: unknown event kind \"" + kind + "\"");
 }
 
+// The system fields of a row waiting for its wrap-up (whose own fields are all unknown yet).
+json visit_json(const core::VisitRecord& r) {
+    json body = {{"v", body_format},
+                 {"outcome", r.outcome},
+                 {"point_id", r.point_id},
+                 {"advisor_point_id", r.advisor_point_id},
+                 {"channel", r.channel},
+                 {"language", r.language},
+                 {"home", r.home_municipality},
+                 {"tier", r.tier},
+                 {"started_hour_ms", millis(r.started_hour)},
+                 {"wait_seconds", r.wait_seconds},
+                 {"duration_seconds", r.duration_seconds},
+                 {"ended_by", r.ended_by},
+                 {"transfers", r.transfers},
+                 {"transfer_from_point_id", r.transfer_from_point_id},
+                 {"transfer_to_point_id", r.transfer_to_point_id},
+                 {"invited_advisors", r.invited_advisors}};
+    if (r.rating) {
+        body["rating"] = *r.rating;
+    }
+    return body;
+}
+
+core::VisitRecord visit_from(const std::string& conversation, const json& body) {
+    core::VisitRecord r;
+    r.outcome = body.at("outcome").get<std::string>();
+    r.point_id = body.at("point_id").get<std::string>();
+    r.advisor_point_id = body.at("advisor_point_id").get<std::string>();
+    r.channel = body.at("channel").get<std::string>();
+    r.language = body.at("language").get<std::string>();
+    r.home_municipality = body.at("home").get<std::string>();
+    r.tier = body.at("tier").get<std::string>();
+    r.started_hour = from_millis(body.at("started_hour_ms").get<std::int64_t>());
+    r.wait_seconds = body.at("wait_seconds").get<std::int64_t>();
+    r.duration_seconds = body.at("duration_seconds").get<std::int64_t>();
+    r.ended_by = body.at("ended_by").get<std::string>();
+    r.transfers = body.at("transfers").get<int>();
+    r.transfer_from_point_id = body.at("transfer_from_point_id").get<std::string>();
+    r.transfer_to_point_id = body.at("transfer_to_point_id").get<std::string>();
+    r.invited_advisors = body.at("invited_advisors").get<int>();
+    if (auto it = body.find("rating"); it != body.end()) {
+        r.rating = it->get<int>();
+    }
+    r.wrapup_state = "missing"; // until the advisor saves one
+    r.conversation = conversation;
+    return r;
+}
+
 // A body this program cannot read (written by a newer one, or damaged) is an error, not a guess.
 json parse_body(const std::string& text) {
     json body = json::parse(text, nullptr, false);
@@ -281,6 +330,24 @@ void Database::forget_open_advisor(core::AdvisorId advisor) {
     remove.run();
 }
 
+void Database::keep_open_visit(const core::OpenVisit& visit) {
+    Statement upsert(db_, "INSERT INTO open_visits (conversation, advisor_id, due_at_ms, body) "
+                          "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (conversation) DO UPDATE SET "
+                          "advisor_id = excluded.advisor_id, due_at_ms = excluded.due_at_ms, "
+                          "body = excluded.body");
+    upsert.bind(1, visit.record.conversation)
+        .bind(2, visit.advisor)
+        .bind(3, millis(visit.due))
+        .bind(4, visit_json(visit.record).dump());
+    upsert.run();
+}
+
+void Database::forget_open_visit(const std::string& conversation) {
+    Statement remove(db_, "DELETE FROM open_visits WHERE conversation = ?1");
+    remove.bind(1, conversation);
+    remove.run();
+}
+
 OpenWorkRows Database::open_work() {
     OpenWorkRows rows;
     Statement clients(db_, "SELECT token_digest, body FROM open_clients ORDER BY token_digest");
@@ -305,6 +372,14 @@ OpenWorkRows Database::open_work() {
             advisors.column_text(1) == "available" ? core::Presence::available
                                                    : core::Presence::away,
             static_cast<int>(advisors.column_int(2)), advisors.column_int(3) == 1});
+    }
+    Statement visits(db_, "SELECT conversation, advisor_id, due_at_ms, body FROM open_visits "
+                          "ORDER BY due_at_ms, conversation");
+    while (visits.step()) {
+        const std::string conversation = visits.column_text(0);
+        rows.visits.push_back(
+            core::OpenVisit{visit_from(conversation, parse_body(visits.column_text(3))),
+                            visits.column_int(1), from_millis(visits.column_int(2))});
     }
     return rows;
 }

@@ -387,6 +387,8 @@ void Store::keep_open_work(std::vector<core::Effect> changes, std::function<void
                     database.keep_open_advisor(presence->advisor);
                 } else if (const auto* left = std::get_if<core::ForgetAdvisor>(&change)) {
                     database.forget_open_advisor(left->advisor);
+                } else if (const auto* visit = std::get_if<core::KeepVisit>(&change)) {
+                    database.keep_open_visit(visit->visit);
                 }
             }
         },

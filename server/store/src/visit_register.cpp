@@ -64,6 +64,11 @@ std::int64_t Database::insert_visit(const core::VisitRecord& record) {
         add.bind(1, id).bind(2, referral);
         add.run();
     }
+    // The copy kept while the row waited for its wrap-up goes with the row's writing, so that
+    // a crash leaves one or the other, never both.
+    if (!record.conversation.empty()) {
+        forget_open_visit(record.conversation);
+    }
     whole.release();
     return id;
 }

@@ -442,6 +442,15 @@ struct OpenEvent {
     Outbound event;
 };
 
+// A served conversation's register row waiting for its lead's wrap-up (every system field filled
+// in, the wrap-up fields unknown), so that a restart neither loses the row nor the chance to
+// write the wrap-up. The store drops it when it writes a row for the same conversation.
+struct OpenVisit {
+    VisitRecord record; // record.conversation names it
+    AdvisorId advisor = 0;
+    TimePoint due;
+};
+
 // A signed-in advisor's presence, for an advisor who comes back after a restart.
 struct OpenAdvisor {
     AdvisorId id = 0;
@@ -494,13 +503,16 @@ struct ForgetConversation {
 struct KeepAdvisor {
     OpenAdvisor advisor;
 };
+struct KeepVisit {
+    OpenVisit visit;
+};
 struct ForgetAdvisor {
     AdvisorId advisor = 0;
 };
 
-using Effect =
-    std::variant<Deliver, RecordVisit, RecordRating, CloseSession, ResumeSession, KeepClient,
-                 ForgetClient, KeepEvent, ForgetConversation, KeepAdvisor, ForgetAdvisor>;
+using Effect = std::variant<Deliver, RecordVisit, RecordRating, CloseSession, ResumeSession,
+                            KeepClient, ForgetClient, KeepEvent, ForgetConversation, KeepAdvisor,
+                            ForgetAdvisor, KeepVisit>;
 using Effects = std::vector<Effect>;
 
 } // namespace neuvo::core

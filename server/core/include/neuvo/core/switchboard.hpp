@@ -61,6 +61,7 @@ struct OpenWork {
     std::vector<OpenEvent> events;
     // Each kept presence with the profile of the advisor's account as it is now.
     std::vector<std::pair<OpenAdvisor, AdvisorProfile>> advisors;
+    std::vector<OpenVisit> visits;
 };
 
 // What a supervisor sees live: metadata only, never content.
@@ -213,17 +214,20 @@ public:
                  const std::string& ref);
     // The shell's report on a RecordVisit that carried a conversation id: committed or not.
     Effects visit_stored(const std::string& conversation, bool committed);
-    // The server stops: every row still waiting for a wrap-up is written without it (the store
-    // does not keep those for the next start). Open conversations and waiting clients are left as
-    // they are, kept in the store for restore(). The shell has closed every socket.
+
+    // The server stops: every row still waiting for a wrap-up is written without it, since
+    // nobody can write it once the advisors' sockets are closed. Open conversations and waiting
+    // clients are left as they are, kept in the store for restore(). (A crash leaves the rows
+    // kept too: restore() gives their advisors the chance to write them.)
     Effects shut_down();
 
     // ---- After a restart (open_work.cpp) ----
     // Before any connection: what the store kept of the last run comes back as if every socket
     // had just dropped. Clients wait for their resume within policy.client_grace, the advisors
-    // leading their conversations for their return within policy.advisor_grace; lines are
-    // rebuilt in the order their clients joined. A conversation whose lead is not back waits in
-    // its language's queue. What cannot come back is forgotten (Forget* effects).
+    // leading their conversations or owing wrap-ups for their return within policy.advisor_grace;
+    // lines are rebuilt in the order their clients joined. A conversation whose lead is not back
+    // waits in its language's queue; a row whose advisor is not back is written without its
+    // wrap-up. What cannot come back is forgotten (Forget* effects).
     Effects restore(OpenWork work);
 
     // ---- A clerk's customer joining from a kiosk (customers.cpp) ----

@@ -83,6 +83,7 @@ struct OpenWorkRows {
     std::vector<core::OpenClient> clients;
     std::vector<core::OpenEvent> events; // by conversation, then seq
     std::vector<core::OpenAdvisor> advisors;
+    std::vector<core::OpenVisit> visits;
 };
 
 // One register row as stored, column name -> value as text (NULL as empty), for tests and export.
@@ -145,7 +146,8 @@ public:
     // ---- Visit register ----
     // started_hour is floored to the hour again here, and empty point, advisor point and tier are
     // stored as NULL. The schema refuses anything shaped like free text (StoreError).
-    // Writes the row with its topics and referrals (all or nothing) and returns its id.
+    // Writes the row with its topics and referrals (all or nothing) and returns its id. A row
+    // kept for the same conversation while it waited for its wrap-up goes in the same step.
     std::int64_t insert_visit(const core::VisitRecord& record);
     // A rating given after the row was written. False when the row is gone or already rated.
     bool set_visit_rating(std::int64_t visit_id, int rating);
@@ -177,8 +179,11 @@ public:
     void forget_open_conversation(const std::string& conversation);
     void keep_open_advisor(const core::OpenAdvisor& advisor);
     void forget_open_advisor(core::AdvisorId advisor);
+    // A row waiting for its wrap-up; insert_visit() of the same conversation deletes it.
+    void keep_open_visit(const core::OpenVisit& visit);
     // Everything kept. Throws StoreError on a row this program cannot read.
     OpenWorkRows open_work();
+    void forget_open_visit(const std::string& conversation);
     // Outside a transaction, after a commit that forgot a conversation: checkpoints the log and
     // truncates it, so that no copy of the deleted content stays on the disk. Nothing otherwise.
     void wipe_forgotten_content();
