@@ -529,6 +529,41 @@ TEST_CASE("the default capacity cannot exceed the maximum capacity", "[config][e
                Contains("limits.max_capacity: expected at least default_capacity (3), got 2"));
 }
 
+TEST_CASE("the heartbeat's ping interval and timeout are read and checked", "[config]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    auto defaults = config::parse_config(document.dump(), directory.path());
+    CHECK(defaults.limits.ping_interval == std::chrono::seconds(30));
+    CHECK(defaults.limits.ping_timeout == std::chrono::seconds(30));
+
+    document["limits"] = {{"ping_interval_seconds", 1}, {"ping_timeout_seconds", 3600}};
+    auto edges = config::parse_config(document.dump(), directory.path());
+    CHECK(edges.limits.ping_interval == std::chrono::seconds(1));
+    CHECK(edges.limits.ping_timeout == std::chrono::seconds(3600));
+
+    const std::vector<std::pair<json, std::string>> refused = {
+        {{{"ping_interval_seconds", 0}},
+         "limits.ping_interval_seconds: expected an integer from 1 to 3600, got 0"},
+        {{{"ping_interval_seconds", 3601}},
+         "limits.ping_interval_seconds: expected an integer from 1 to 3600, got 3601"},
+        {{{"ping_interval_seconds", "30"}},
+         "limits.ping_interval_seconds: expected an integer from 1 to 3600, got \"30\""},
+        {{{"ping_timeout_seconds", 0}},
+         "limits.ping_timeout_seconds: expected an integer from 1 to 3600, got 0"},
+        {{{"ping_timeout_seconds", 2.5}},
+         "limits.ping_timeout_seconds: expected an integer from 1 to 3600, got 2.5"},
+        // The setting they replaced is not quietly ignored: its value would not apply.
+        {{{"idle_timeout_seconds", 60}},
+         "limits.idle_timeout_seconds: no longer read; set ping_interval_seconds and "
+         "ping_timeout_seconds instead"},
+    };
+    for (const auto& [limits, message] : refused) {
+        INFO(limits.dump());
+        document["limits"] = limits;
+        CHECK_THAT(config_error(document, directory.path()), Contains(message));
+    }
+}
+
 TEST_CASE("routing settings and the time zone are read and checked", "[config]") {
     ConfigDirectory directory;
     auto document = minimal_config();

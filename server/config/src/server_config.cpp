@@ -163,9 +163,18 @@ void read_limits(const Field& field, ServerConfig& config) {
     if (field.has("session_lifetime_minutes"))
         limits.session_lifetime =
             std::chrono::minutes(field.at("session_lifetime_minutes").integer(1, 60 * 24 * 30));
+    // The one setting these replaced: silently ignoring it would leave an operator's choice
+    // unapplied.
     if (field.has("idle_timeout_seconds"))
-        limits.idle_timeout =
-            std::chrono::seconds(field.at("idle_timeout_seconds").integer(5, 3600));
+        throw ConfigError(field.at("idle_timeout_seconds").path() +
+                          ": no longer read; set ping_interval_seconds and ping_timeout_seconds "
+                          "instead (a peer that stops answering is disconnected within their sum)");
+    if (field.has("ping_interval_seconds"))
+        limits.ping_interval =
+            std::chrono::seconds(field.at("ping_interval_seconds").integer(1, 3600));
+    if (field.has("ping_timeout_seconds"))
+        limits.ping_timeout =
+            std::chrono::seconds(field.at("ping_timeout_seconds").integer(1, 3600));
     if (field.has("max_text_bytes"))
         policy.max_text_bytes = field.at("max_text_bytes").integer(1, 1024 * 1024);
     if (field.has("max_capacity"))

@@ -7,6 +7,7 @@
 #include "neuvo/protocol/codec.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
@@ -35,13 +36,13 @@ public:
           id_(context.hub.next_session_id()) {}
 
     template <class Request> void run(Request request) {
-        // The WebSocket layer keeps its own timeouts: pings after idle_timeout of silence, and a
-        // peer that does not answer is closed.
+        // Beast times the opening and closing handshakes; the heartbeat is ours (heartbeat_due),
+        // because Beast's idle timeout ties the ping interval and the time to answer together.
         beast::get_lowest_layer(ws_).expires_never();
         websocket::stream_base::timeout timeouts;
         timeouts.handshake_timeout = std::chrono::seconds(15);
-        timeouts.idle_timeout = context_.config.limits.idle_timeout;
-        timeouts.keep_alive_pings = true;
+        timeouts.idle_timeout = websocket::stream_base::none();
+        timeouts.keep_alive_pings = false;
         ws_.set_option(timeouts);
         ws_.read_message_max(context_.config.limits.max_frame_bytes);
         // Beast fails the connection with 1002 for every close code RFC 6455 forbids but those
@@ -51,6 +52,7 @@ public:
         // Beast's documentation leaves a close sent from this callback undefined; the above is
         // what its 1.81 code does, and websocket_conformance_test checks the code on the wire.
         ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+            heard_from_peer();
             if (kind == websocket::frame_type::close && ws_.reason().code > 4999)
                 refuse_close_code();
         });
@@ -87,7 +89,66 @@ private:
         else
             context_.hub.join_client(id_, self(), requester_);
         joined_ = true;
+        wait_for_heartbeat(context_.config.limits.ping_interval);
         read_next();
+    }
+
+    // The heartbeat. A ping goes out ping_interval after the previous one was answered; anything
+    // from the peer (its pong, any other frame) answers it; a peer that sends nothing within
+    // ping_timeout of a ping is taken for gone. A phone that lost its network without a word
+    // is thus noticed at most ping_interval + ping_timeout after it was last heard from, and its
+    // conversation partners are told it is reconnecting.
+    void wait_for_heartbeat(std::chrono::seconds delay) {
+        heartbeat_.expires_after(delay);
+        // A weak pointer: a waiting timer must not keep a finished connection (and its slot
+        // of the connection limit) alive.
+        heartbeat_.async_wait([weak = this->weak_from_this()](beast::error_code error) {
+            if (auto session = weak.lock(); session && !error)
+                session->heartbeat_due();
+        });
+    }
+
+    void heartbeat_due() {
+        // The connection ended as this became due.
+        if (read_ended_)
+            return;
+        if (close_requested_) {
+            // A close frame waits behind the frame being written, which a peer that does not
+            // read never takes, and Beast times the closing handshake only once that frame is
+            // out: without this a connection told to go could stay open for good.
+            log_event(LogLevel::info, "close_timed_out", {{"session", std::to_string(id_)}});
+            disconnect();
+            return;
+        }
+        if (awaiting_answer_) {
+            log_event(
+                LogLevel::info, "heartbeat_missed",
+                {{"session", std::to_string(id_)},
+                 {"timeout_seconds", std::to_string(context_.config.limits.ping_timeout.count())}});
+            // The session leaves as a dropped connection (one that may resume), not as one that
+            // said goodbye.
+            disconnect();
+            return;
+        }
+        awaiting_answer_ = true;
+        ws_.async_ping({}, [self = self()](beast::error_code) {});
+        wait_for_heartbeat(context_.config.limits.ping_timeout);
+    }
+
+    // Ends the TCP connection without a close handshake, which a peer that answers nothing would
+    // not complete either. The pending read then ends, and with it the session.
+    void disconnect() {
+        beast::error_code ignored;
+        auto& socket = beast::get_lowest_layer(ws_).socket();
+        socket.shutdown(boost::asio::socket_base::shutdown_both, ignored);
+        socket.close(ignored);
+    }
+
+    void heard_from_peer() {
+        if (!awaiting_answer_ || close_requested_)
+            return;
+        awaiting_answer_ = false;
+        wait_for_heartbeat(context_.config.limits.ping_interval);
     }
 
     void read_next() {
@@ -96,6 +157,8 @@ private:
 
     void on_read(beast::error_code error, std::size_t) {
         if (error) {
+            read_ended_ = true;
+            heartbeat_.cancel();
             // Beast has already answered an oversized frame with close 1009.
             if (error != websocket::error::closed && error != boost::asio::error::operation_aborted)
                 log_event(LogLevel::debug, "websocket_read_ended",
@@ -109,6 +172,7 @@ private:
                    (code == websocket::close_code::going_away && !advisor_)));
             return;
         }
+        heard_from_peer();
         if (!ws_.got_text()) {
             leave();
             begin_close(websocket::close_code::unknown_data,
@@ -169,6 +233,8 @@ private:
             return;
         close_requested_ = true;
         close_reason_ = websocket::close_reason(code, reason);
+        // From now on the heartbeat is the deadline of the close itself.
+        wait_for_heartbeat(context_.config.limits.ping_timeout);
         // A close frame may not overtake a write in progress: the writer starts it when done.
         if (queue_.empty())
             start_close();
@@ -184,6 +250,7 @@ private:
             return;
         close_requested_ = true;
         close_started_ = true;
+        wait_for_heartbeat(context_.config.limits.ping_timeout);
         queue_.resize(queue_.empty() ? 0 : 1); // the frame being written must stay alive
         queued_bytes_ = queue_.empty() ? 0 : queue_.front()->size();
         ws_.async_close(websocket::close_reason(websocket::close_code::protocol_error),
@@ -203,6 +270,9 @@ private:
     core::Requester requester_;
     core::SessionId id_;
     beast::flat_buffer buffer_;
+    boost::asio::steady_timer heartbeat_{ws_.get_executor()};
+    bool awaiting_answer_ = false; // a ping went out and nothing has come back since
+    bool read_ended_ = false;
     std::deque<std::shared_ptr<const std::string>> queue_;
     std::size_t queued_bytes_ = 0;
     bool joined_ = false;

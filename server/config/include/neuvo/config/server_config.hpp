@@ -32,7 +32,12 @@ struct Limits {
     std::size_t max_connections = 20000;
     std::size_t max_http_body_bytes = 16 * 1024;
     std::chrono::seconds session_lifetime = std::chrono::hours(12);
-    std::chrono::seconds idle_timeout = std::chrono::seconds(60);
+    // The WebSocket heartbeat: the server pings every ping_interval after the last answer, and a
+    // peer from which nothing (no pong, no frame) arrives within ping_timeout of a ping is
+    // disconnected. So a peer that stops answering is gone at most ping_interval + ping_timeout
+    // after it was last heard from.
+    std::chrono::seconds ping_interval = std::chrono::seconds(30);
+    std::chrono::seconds ping_timeout = std::chrono::seconds(30);
 };
 
 // The visit register: how long its rows are kept.
