@@ -13,6 +13,10 @@ packages=(
 if [ "${1:-}" = "--with-browser" ]; then
   packages+=(chromium nodejs npm)
 fi
+# testssl.sh for scripts/tls-check.sh.
+if [ "${1:-}" = "--with-tls-check" ]; then
+  packages+=(testssl.sh)
+fi
 # clang with its sanitizer and libFuzzer runtimes (scripts/sanitize.sh, scripts/fuzz.sh).
 if [ "${1:-}" = "--with-sanitizers" ] || [ "${1:-}" = "--with-fuzz" ]; then
   packages+=(clang libclang-rt-dev)

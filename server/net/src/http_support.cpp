@@ -91,7 +91,7 @@ void add_security_headers(http::response_header<>& header, bool tls) {
     header.set("Cross-Origin-Opener-Policy", "same-origin");
     header.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
     if (tls)
-        header.set(http::field::strict_transport_security, "max-age=63072000");
+        header.set(http::field::strict_transport_security, hsts_header);
 }
 
 http::response<http::string_body> json_response(http::status status, std::string body,

@@ -12,6 +12,9 @@ namespace neuvo::net {
 namespace http = boost::beast::http;
 
 inline constexpr std::string_view session_cookie = "neuvo_session";
+// Strict-Transport-Security on every response over TLS, the WebSocket upgrade's 101 included:
+// browsers then use nothing but HTTPS here for two years.
+inline constexpr std::string_view hsts_header = "max-age=63072000";
 
 // The value of one cookie from a Cookie header, or nothing.
 std::optional<std::string> cookie_value(std::string_view header, std::string_view name);

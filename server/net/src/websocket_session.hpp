@@ -1,5 +1,6 @@
 #pragma once
 
+#include "http_support.hpp"
 #include "log.hpp"
 #include "peer.hpp"
 #include "server_context.hpp"
@@ -15,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 namespace neuvo::net {
 
@@ -59,6 +61,8 @@ public:
         ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
             response.set(beast::http::field::server, "neuvo");
             response.set(beast::http::field::sec_websocket_protocol, protocol::subprotocol);
+            if constexpr (!std::is_same_v<Stream, beast::tcp_stream>)
+                response.set(beast::http::field::strict_transport_security, hsts_header);
         }));
         ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::on_accept, self()));
     }
