@@ -323,6 +323,8 @@ json encode_fields(const core::ErrorReply& m) {
     json message = {{"type", "error"}, {"code", m.code}, {"reason", m.reason}};
     if (!m.ref.empty())
         message["ref"] = m.ref;
+    if (m.retry_after)
+        message["retry_after_ms"] = m.retry_after->count();
     return message;
 }
 

@@ -322,7 +322,8 @@ const std::vector<MessageSchema>& schemas() {
          "error",
          {{"code", Kind::string, true},
           {"reason", Kind::string, true},
-          {"ref", Kind::string, false}}},
+          {"ref", Kind::string, false},
+          {"retry_after_ms", Kind::count, false}}},
     };
     return table;
 }

@@ -736,3 +736,69 @@ TEST_CASE("log_level is info unless set to debug, info, warning or error", "[con
     CHECK_THAT(config_error(document, directory.path()),
                Contains("log_level: expected a non-empty string, got 3"));
 }
+
+TEST_CASE("the abuse limits have their defaults and take values within their ranges",
+          "[config][limits]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    auto defaults = config::parse_config(document.dump(), directory.path());
+    CHECK(defaults.policy.messages_per_minute == 30);
+    CHECK(defaults.policy.message_burst == 10);
+    CHECK(defaults.limits.session_idle == std::chrono::minutes(120));
+    CHECK(defaults.limits.sign_in_per_account.max_failures == 5);
+    CHECK(defaults.limits.sign_in_per_address.max_failures == 20);
+    CHECK(defaults.policy.join_code_throttle.max_failures == 5);
+    CHECK(defaults.limits.sign_in_per_account.window == std::chrono::minutes(15));
+    CHECK(defaults.limits.sign_in_per_account.first_lockout == std::chrono::seconds(60));
+
+    document["limits"] = {{"messages_per_minute", 120},         {"message_burst", 4},
+                          {"session_idle_minutes", 30},         {"sign_in_failures_per_account", 3},
+                          {"sign_in_failures_per_address", 50}, {"join_code_failures", 8},
+                          {"failure_window_minutes", 5},        {"lockout_seconds", 30},
+                          {"max_lockout_minutes", 10}};
+    auto loaded = config::parse_config(document.dump(), directory.path());
+    CHECK(loaded.policy.messages_per_minute == 120);
+    CHECK(loaded.policy.message_burst == 4);
+    CHECK(loaded.limits.session_idle == std::chrono::minutes(30));
+    CHECK(loaded.limits.sign_in_per_account.max_failures == 3);
+    CHECK(loaded.limits.sign_in_per_address.max_failures == 50);
+    CHECK(loaded.policy.join_code_throttle.max_failures == 8);
+    for (const auto* rule : {&loaded.limits.sign_in_per_account, &loaded.limits.sign_in_per_address,
+                             &loaded.policy.join_code_throttle}) {
+        CHECK(rule->window == std::chrono::minutes(5));
+        CHECK(rule->first_lockout == std::chrono::seconds(30));
+        CHECK(rule->max_lockout == std::chrono::minutes(10));
+    }
+}
+
+TEST_CASE("an abuse limit out of its range names the field and the range", "[config][errors]") {
+    ConfigDirectory directory;
+    const std::vector<std::pair<std::string, nlohmann::json>> cases = {
+        {"limits.messages_per_minute: expected an integer from 1 to 6000, got 0",
+         {{"messages_per_minute", 0}}},
+        {"limits.message_burst: expected an integer from 1 to 1000, got 1001",
+         {{"message_burst", 1001}}},
+        {"limits.session_idle_minutes: expected an integer from 5 to 1440, got 4",
+         {{"session_idle_minutes", 4}}},
+        {"limits.sign_in_failures_per_account: expected an integer from 1 to 100",
+         {{"sign_in_failures_per_account", "5"}}},
+        {"limits.sign_in_failures_per_address: expected an integer from 1 to 10000, got 0",
+         {{"sign_in_failures_per_address", 0}}},
+        {"limits.join_code_failures: expected an integer from 1 to 100, got -1",
+         {{"join_code_failures", -1}}},
+        {"limits.failure_window_minutes: expected an integer from 1 to 1440, got 0",
+         {{"failure_window_minutes", 0}}},
+        {"limits.lockout_seconds: expected an integer from 1 to 3600, got 3601",
+         {{"lockout_seconds", 3601}}},
+        {"limits.max_lockout_minutes: expected at least lockout_seconds (600 s)",
+         {{"lockout_seconds", 600}, {"max_lockout_minutes", 5}}},
+        {"limits.session_idle_minutes: expected more than idle_timeout_seconds plus a minute",
+         {{"session_idle_minutes", 10}, {"idle_timeout_seconds", 600}}},
+    };
+    for (const auto& [expected, limits] : cases) {
+        auto document = minimal_config();
+        document["limits"] = limits;
+        INFO(limits.dump());
+        CHECK_THAT(config_error(document, directory.path()), Contains(expected));
+    }
+}

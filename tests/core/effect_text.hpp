@@ -170,7 +170,10 @@ inline std::string outbound_text(const Outbound& message) {
             } else {
                 static_assert(std::is_same_v<T, ErrorReply>);
                 // The reason is for people; tests check that there is one, not its wording.
-                return "error " + m.code + " ref=" + m.ref + (m.reason.empty() ? " NO REASON" : "");
+                return "error " + m.code + " ref=" + m.ref +
+                       (m.retry_after ? " retry=" + std::to_string(m.retry_after->count()) + "ms"
+                                      : "") +
+                       (m.reason.empty() ? " NO REASON" : "");
             }
         },
         message);

@@ -13,7 +13,8 @@ using namespace std::chrono_literals;
 namespace {
 
 Requester kela() {
-    return Requester{"language-support", "Kela, Itäkeskus", "091"};
+    return Requester{
+        .channel = "language-support", .organisation = "Kela, Itäkeskus", .default_home = "091"};
 }
 
 bool mentions(const Lines& lines, const std::string& text) {

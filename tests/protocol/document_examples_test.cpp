@@ -589,6 +589,8 @@ TEST_CASE("every error code the server sends is listed in the error-code table",
         "wrapup_saving",
         "not_saved",
         "resume_expired",
+        "rate_limited",
+        "too_many_attempts",
     };
     auto table = error_table_codes(read_document());
     REQUIRE_FALSE(table.empty());

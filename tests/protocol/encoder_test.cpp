@@ -343,6 +343,21 @@ TEST_CASE("error quotes ref only when the cause had an id", "[protocol][encode]"
           "m-3");
 }
 
+TEST_CASE("a refusal for going too fast says how long to wait, in milliseconds",
+          "[protocol][encode]") {
+    using namespace std::chrono_literals;
+    auto refusal = parse_valid_to_peer(protocol::encode(core::Outbound{
+        core::ErrorReply{"rate_limited", "too many messages at once", "m-14", 1500ms}}));
+    CHECK(refusal == json{{"type", "error"},
+                          {"code", "rate_limited"},
+                          {"reason", "too many messages at once"},
+                          {"ref", "m-14"},
+                          {"retry_after_ms", 1500}});
+    // Other errors have nothing to wait for.
+    CHECK_FALSE(
+        encoded(core::ErrorReply{"empty_message", "blank", "m-3"}).contains("retry_after_ms"));
+}
+
 TEST_CASE("a client's welcome lists languages with direction, municipalities and limits",
           "[protocol][encode]") {
     protocol::Welcome welcome;

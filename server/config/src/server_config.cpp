@@ -150,6 +150,38 @@ void read_allowed_origins(const Field& field, ServerConfig& config) {
     }
 }
 
+// Failed sign-ins and wrong join codes: how many, within what quiet window, and the lockout
+// that follows (doubling while the failures go on).
+void read_attempt_limits(const Field& field, ServerConfig& config) {
+    auto& account = config.limits.sign_in_per_account;
+    auto& address = config.limits.sign_in_per_address;
+    auto& join = config.policy.join_code_throttle;
+    if (field.has("sign_in_failures_per_account"))
+        account.max_failures =
+            static_cast<int>(field.at("sign_in_failures_per_account").integer(1, 100));
+    if (field.has("sign_in_failures_per_address"))
+        address.max_failures =
+            static_cast<int>(field.at("sign_in_failures_per_address").integer(1, 10000));
+    if (field.has("join_code_failures"))
+        join.max_failures = static_cast<int>(field.at("join_code_failures").integer(1, 100));
+    for (core::ThrottleRule* rule : {&account, &address, &join}) {
+        if (field.has("failure_window_minutes"))
+            rule->window =
+                std::chrono::minutes(field.at("failure_window_minutes").integer(1, 60 * 24));
+        if (field.has("lockout_seconds"))
+            rule->first_lockout =
+                std::chrono::seconds(field.at("lockout_seconds").integer(1, 60 * 60));
+        if (field.has("max_lockout_minutes"))
+            rule->max_lockout =
+                std::chrono::minutes(field.at("max_lockout_minutes").integer(1, 60 * 24));
+        if (rule->max_lockout < rule->first_lockout)
+            throw ConfigError(field.path() +
+                              ".max_lockout_minutes: expected at least "
+                              "lockout_seconds (" +
+                              std::to_string(rule->first_lockout.count()) + " s)");
+    }
+}
+
 void read_limits(const Field& field, ServerConfig& config) {
     auto& limits = config.limits;
     auto& policy = config.policy;
@@ -177,6 +209,21 @@ void read_limits(const Field& field, ServerConfig& config) {
             std::chrono::seconds(field.at("ping_timeout_seconds").integer(1, 3600));
     if (field.has("max_text_bytes"))
         policy.max_text_bytes = field.at("max_text_bytes").integer(1, 1024 * 1024);
+    if (field.has("session_idle_minutes"))
+        limits.session_idle =
+            std::chrono::minutes(field.at("session_idle_minutes").integer(5, 60 * 24));
+    if (field.has("messages_per_minute"))
+        policy.messages_per_minute =
+            static_cast<int>(field.at("messages_per_minute").integer(1, 6000));
+    if (field.has("message_burst"))
+        policy.message_burst = static_cast<int>(field.at("message_burst").integer(1, 1000));
+    read_attempt_limits(field, config);
+    // An open WebSocket keeps its session fresh when it answers a keep-alive ping (sent after
+    // idle_timeout of silence), at most once a minute: the idle limit must outlast both.
+    if (limits.session_idle <= limits.idle_timeout + std::chrono::minutes(1))
+        throw ConfigError(field.path() +
+                          ".session_idle_minutes: expected more than idle_timeout_seconds plus a "
+                          "minute, so that an open WebSocket keeps its session");
     if (field.has("max_capacity"))
         policy.max_capacity = static_cast<int>(field.at("max_capacity").integer(1, 100));
     if (field.has("default_capacity"))

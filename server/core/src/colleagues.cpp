@@ -94,6 +94,9 @@ Effects Switchboard::post_consult_message(SessionId session, const std::string& 
     if (auto seen = thread->second.seq_of(self->profile.id, message_id)) {
         return Effects{Deliver{session, MessageAccepted{message_id, consult, *seen, true, true}}};
     }
+    if (auto refusal = s.over_rate(session, message_id)) {
+        return Effects{Deliver{session, std::move(*refusal)}};
+    }
     std::uint64_t seq = thread->second.take_next_seq();
     thread->second.remember(self->profile.id, message_id, seq);
     return Effects{

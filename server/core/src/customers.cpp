@@ -79,11 +79,26 @@ Effects Switchboard::join_with_code(SessionId session, const std::string& code,
         return error_reply(session, "already_requested",
                            "this client already waits or is in a conversation", ref);
     }
+    // Guessing is refused per address: a guesser opens a new connection for every try.
+    const std::string& address = client->second.requester.address;
+    const std::string guesser = address.empty() ? "connection " + std::to_string(session) : address;
+    if (auto wait = s.join_attempts.refused(guesser)) {
+        return Effects{
+            Deliver{session,
+                    ErrorReply{"too_many_attempts",
+                               "too many wrong codes; try again in " +
+                                   std::to_string(wait->count()) + " seconds",
+                               ref, std::chrono::duration_cast<std::chrono::milliseconds>(*wait)}}};
+    }
     auto found = s.customer_codes.find(upper_case(code));
     if (found == s.customer_codes.end() || found->second.second <= s.clock.now()) {
+        s.join_attempts.failed(guesser);
         return error_reply(session, "unknown_code",
                            "the code is wrong, used or expired; ask the clerk for a new one", ref);
     }
+    // A right code clears the address: a library's kiosks share one, and a customer's typo
+    // should not lock out the next customer.
+    s.join_attempts.succeeded(guesser);
     Conversation& talk = s.conversations.at(found->second.first);
     s.void_customer_code(talk); // once only
     Effects effects;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "send_rate.hpp"
+
 #include "neuvo/core/clock.hpp"
 #include "neuvo/core/messages.hpp"
 #include "neuvo/core/service_network.hpp"
@@ -26,6 +28,7 @@ struct SignedInAdvisor {
     bool follow_schedule = false;
     std::vector<std::string> conversations; // open ones this advisor leads, oldest first
     std::vector<std::string> offers;        // pending ones, oldest first
+    SendRate send_rate; // kept across reconnections: a new socket does not refill it
     // Conversations this advisor was invited into: they take none of the advisor's capacity.
     std::vector<std::string> guest_in;
     std::vector<std::string> consults;           // open consult threads

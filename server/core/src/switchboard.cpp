@@ -341,6 +341,10 @@ Effects Switchboard::post_message(SessionId session, const std::string& conversa
     if (auto seen = talk->seq_of(sender, message_id)) {
         return Effects{Deliver{session, MessageAccepted{message_id, conversation, *seen, true}}};
     }
+    // After the duplicate check: a resend of what the server has costs nothing.
+    if (auto refusal = s.over_rate(session, message_id)) {
+        return Effects{Deliver{session, std::move(*refusal)}};
+    }
     std::uint64_t seq = talk->take_next_seq();
     talk->remember(sender, message_id, seq);
     std::string author = from_client ? std::string() : s.advisors.at(sender).profile.display_name;

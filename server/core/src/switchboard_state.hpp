@@ -2,6 +2,7 @@
 
 #include "consult_thread.hpp"
 #include "conversation.hpp"
+#include "send_rate.hpp"
 #include "signed_in_advisor.hpp"
 #include "tier_table.hpp"
 #include "wait_estimate.hpp"
@@ -68,6 +69,7 @@ struct ClientSession {
     std::vector<std::string> also_speaks; // of the latest request, known languages only
     std::string rateable;           // the conversation that ended last, until the client rates it
     std::optional<OpenClient> kept; // what the store has of this session, when it has it
+    SendRate send_rate;             // moves with the session when it resumes on another socket
 };
 
 struct PendingOffer {
@@ -104,7 +106,8 @@ struct AdvisorMatch {
 struct Switchboard::State {
     State(ServiceNetwork network_, Policy policy_, const Clock& clock_, std::string prefix)
         : network(std::move(network_)), policy(policy_), clock(clock_),
-          conversation_prefix(std::move(prefix)), tiers(network) {}
+          conversation_prefix(std::move(prefix)), tiers(network),
+          join_attempts(policy.join_code_throttle, clock) {}
 
     ServiceNetwork network;
     Policy policy;
@@ -112,6 +115,8 @@ struct Switchboard::State {
     std::string conversation_prefix;
     TierTable tiers;
     std::uint64_t conversations_started = 0; // ids are handed out at offer time
+    // Wrong join codes by network address (customers.cpp).
+    AttemptThrottle join_attempts;
 
     std::map<SessionId, ClientSession> clients;
     std::map<AdvisorId, SignedInAdvisor> advisors;   // also those reconnecting
@@ -165,6 +170,10 @@ struct Switchboard::State {
 
     // Why a chat or consult message's text cannot be sent, if it cannot: blank or too long.
     std::optional<ErrorReply> text_problem(const std::string& text) const;
+    // The message budget of the client or advisor on `session`; nullptr for neither.
+    SendRate* send_rate_of(SessionId session);
+    // Takes a token from the sender's budget; the refusal to send when there is none.
+    std::optional<ErrorReply> over_rate(SessionId session, const std::string& message_id);
 
     // ---- Bookkeeping (switchboard_state.cpp) ----
     void enter_line(SessionId client, Request request, bool at_head);

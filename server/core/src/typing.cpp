@@ -23,6 +23,12 @@ Effects Switchboard::typing(SessionId session, const std::string& conversation) 
     if (last != talk->typing_passed_on.end() && now - last->second < s.policy.typing_interval) {
         return {};
     }
+    // A sender whose message budget is spent is flooding: its typing goes nowhere either. Typing
+    // takes nothing from the budget, or a person typing a long answer could not send it.
+    if (const SendRate* rate = s.send_rate_of(session);
+        rate != nullptr && !rate->has_token(now, s.policy)) {
+        return {};
+    }
     talk->typing_passed_on[session] = now;
 
     const bool from_client = talk->is_client(session);

@@ -38,6 +38,14 @@ struct Limits {
     // after it was last heard from.
     std::chrono::seconds ping_interval = std::chrono::seconds(30);
     std::chrono::seconds ping_timeout = std::chrono::seconds(30);
+    // An advisor's session cookie also ends after this long unused (no request, no handshake and
+    // no open WebSocket): a kiosk-like shared desk left signed in does not stay open for the
+    // whole session_lifetime. Two hours outlast a quiet spell of an advisory point's shift.
+    std::chrono::seconds session_idle = std::chrono::hours(2);
+    // Failed sign-ins per login and per client address before further attempts are refused with
+    // 429 (core/attempt_throttle.hpp). An address gets more: a point's advisors may share one.
+    core::ThrottleRule sign_in_per_account{5};
+    core::ThrottleRule sign_in_per_address{20};
 };
 
 // The visit register: how long its rows are kept.

@@ -4,6 +4,7 @@
 #include "neuvo/core/register_codes.hpp"
 #include "neuvo/core/service_network.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -315,6 +316,8 @@ struct ErrorReply {
     std::string code;   // stable, listed in protocol/PROTOCOL.md
     std::string reason; // for people
     std::string ref;    // id of the message that caused it, if it had one
+    // "rate_limited" and "too_many_attempts": how long until the same message may be sent again.
+    std::optional<std::chrono::milliseconds> retry_after = std::nullopt;
 };
 
 using Outbound =
@@ -373,6 +376,9 @@ struct Requester {
     std::string channel = "chat"; // a register channel: "chat", "kiosk" or "language-support"
     std::string organisation;     // the clerk's, shown to the advisor; empty for anonymous clients
     std::string default_home;     // used when a request names no home municipality
+    // The network address the connection came from, only to throttle wrong join codes per
+    // address; never shown, logged or stored.
+    std::string address = {};
 
     bool operator==(const Requester&) const = default;
 };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "neuvo/core/attempt_throttle.hpp"
 #include "neuvo/core/clock.hpp"
 #include "neuvo/core/messages.hpp"
 #include "neuvo/core/service_network.hpp"
@@ -46,6 +47,15 @@ struct Policy {
     // One typing indication per sender and conversation is passed on within this; more are
     // dropped, so that a flood does not fan out to every participant.
     std::chrono::seconds typing_interval{2};
+    // Each sender's chat and consult messages: a burst of message_burst, then messages_per_minute
+    // (send_rate.hpp). A message over it is refused with "rate_limited" and when to retry, and is
+    // neither delivered nor numbered, so that one flooding peer cannot drown its conversations
+    // nor the server. While a sender's budget is spent its typing is dropped too.
+    int messages_per_minute = 30;
+    int message_burst = 10;
+    // Wrong join codes per network address (per connection when the shell gives none) before
+    // the address is refused for a while: the codes are hard to guess, and this keeps them so.
+    ThrottleRule join_code_throttle{};
     // A client whose connection dropped (a phone changing cells, a tunnel) keeps its place in the
     // queue or its conversation this long, for its next connection to resume; then it is gone.
     std::chrono::seconds client_grace{120};
