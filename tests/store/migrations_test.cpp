@@ -1,7 +1,9 @@
 #include "test_database.hpp"
 
 #include <catch2/catch.hpp>
+#include <openssl/evp.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -162,6 +164,50 @@ TEST_CASE("a database at schema version 1 is migrated and keeps its data", "[sto
         {"so", "Kaarka Kela", "Kaarka Kela waxaad ka heli kartaa xafiiska Kela.", ""}, "aino",
         std::chrono::system_clock::now());
     CHECK(migrated.find_shared_answer(answer.id).has_value());
+}
+
+namespace {
+
+// What the sessions table keeps of a token: its SHA-256 in lower-case hex.
+std::string token_digest(const std::string& token) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    REQUIRE(EVP_Digest(token.data(), token.size(), digest, &size, EVP_sha256(), nullptr) == 1);
+    std::string hex;
+    char pair[3];
+    for (unsigned int i = 0; i < size; ++i) {
+        std::snprintf(pair, sizeof pair, "%02x", digest[i]);
+        hex += pair;
+    }
+    return hex;
+}
+
+} // namespace
+
+TEST_CASE("sessions opened before the idle limit count as used when they were opened",
+          "[store][migrations]") {
+    using namespace std::chrono_literals;
+    ScratchDirectory scratch;
+    std::ofstream(scratch.database_path()).close();
+    const auto opened = std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} + 8h;
+    const auto opened_at =
+        std::chrono::duration_cast<std::chrono::seconds>(opened.time_since_epoch()).count();
+    const std::string token(64, 'a');
+    {
+        RawConnection raw(scratch.database_path());
+        raw.execute(schema_version_1);
+        raw.execute("PRAGMA user_version = 1");
+        raw.execute("INSERT INTO advisors (login, display_name, point_id, languages, role, "
+                    "password_hash, created_at) "
+                    "VALUES ('aino', 'Aino', '091-virka', 'fi ar', 'advisor', 'x', 0)");
+        raw.execute("INSERT INTO sessions (token_hash, advisor_id, created_at, expires_at) VALUES "
+                    "('" +
+                    token_digest(token) + "', 1, " + std::to_string(opened_at) + ", " +
+                    std::to_string(opened_at + 12 * 3600) + ")");
+    }
+    Database migrated(scratch.database_path());
+    CHECK(migrated.find_session(token, opened + 2h - 1s, 2h).has_value());
+    CHECK_FALSE(migrated.find_session(token, opened + 6h, 2h).has_value());
 }
 
 TEST_CASE("a database from a newer program is refused", "[store][migrations]") {

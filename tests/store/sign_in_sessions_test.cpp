@@ -126,3 +126,53 @@ TEST_CASE("sessions need a real advisor and a positive lifetime", "[store][sessi
     const auto id = database.add_advisor(sample_advisor("aino"));
     CHECK_THROWS_WITH(database.create_session(id, noon, 0s), "session lifetime must be positive");
 }
+
+TEST_CASE("a session unused for the idle limit is over; every use keeps it fresh",
+          "[store][sessions]") {
+    ScratchDirectory scratch;
+    Database database(scratch.database_path());
+    const auto id = database.add_advisor(sample_advisor("aino"));
+    const std::string token = database.create_session(id, noon, 12h);
+
+    // Each find is a use: used every 119 minutes, the session lives on.
+    CHECK(database.find_session(token, noon + 119min, 2h).has_value());
+    CHECK(database.find_session(token, noon + 238min, 2h).has_value());
+    // A use by an open WebSocket counts the same.
+    database.touch_session(token, noon + 357min);
+    CHECK(database.find_session(token, noon + 476min, 2h).has_value());
+    // Two hours unused: over, also when it is asked without the limit afterwards.
+    CHECK_FALSE(database.find_session(token, noon + 476min + 2h, 2h).has_value());
+    CHECK(database.find_session(token, noon + 476min + 2h).has_value()); // no idle limit asked
+}
+
+TEST_CASE("the idle limit ends a session, the lifetime ends it however busy", "[store][sessions]") {
+    ScratchDirectory scratch;
+    Database database(scratch.database_path());
+    const auto id = database.add_advisor(sample_advisor("aino"));
+    const std::string quiet = database.create_session(id, noon, 12h);
+    const std::string busy = database.create_session(id, noon, 12h);
+
+    CHECK(database.find_session(quiet, noon + 2h - 1s, 2h).has_value());
+    CHECK_FALSE(database.find_session(quiet, noon + 4h - 1s, 2h).has_value());
+    // The other session of the same advisor is its own.
+    for (auto at = noon + 1h; at < noon + 12h; at += 1h) {
+        CHECK(database.find_session(busy, at, 2h).has_value());
+    }
+    CHECK_FALSE(database.find_session(busy, noon + 12h, 2h).has_value());
+}
+
+TEST_CASE("a late refresh never makes a session look older, and an unknown one is nothing",
+          "[store][sessions]") {
+    ScratchDirectory scratch;
+    Database database(scratch.database_path());
+    const auto id = database.add_advisor(sample_advisor("aino"));
+    const std::string token = database.create_session(id, noon, 12h);
+    database.touch_session(token, noon + 90min);
+    database.touch_session(token, noon + 10min); // arrives after the later one
+    CHECK(database.find_session(token, noon + 90min + 2h - 1s, 2h).has_value());
+
+    database.touch_session(std::string(64, '0'), noon);
+    database.delete_session(token);
+    database.touch_session(token, noon + 3h);
+    CHECK_FALSE(database.find_session(token, noon + 3h, 2h).has_value());
+}

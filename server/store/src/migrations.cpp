@@ -11,7 +11,7 @@ namespace {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only: a step that has
 // shipped is never edited, since databases in the field already ran it.
-constexpr std::array<std::string_view, 6> migrations = {
+constexpr std::array<std::string_view, 7> migrations = {
     // 1: accounts, sign-in sessions and the visit register.
     R"sql(
 CREATE TABLE advisors (
@@ -211,6 +211,12 @@ CREATE TABLE open_advisors (
     capacity        INTEGER NOT NULL CHECK (capacity BETWEEN 1 AND 1000),
     follow_schedule INTEGER NOT NULL CHECK (follow_schedule IN (0, 1))
 );
+)sql",
+    // 7: a session also ends after a spell unused (limits.session_idle_minutes), so it records
+    // when it was last used. Sessions opened before count as used when they were opened.
+    R"sql(
+ALTER TABLE sessions ADD COLUMN last_used_at INTEGER NOT NULL DEFAULT 0; -- Unix seconds
+UPDATE sessions SET last_used_at = created_at;
 )sql",
 };
 

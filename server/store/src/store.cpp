@@ -136,14 +136,16 @@ private:
 };
 
 struct Store::Impl {
-    Impl(const std::string& database_path, std::chrono::seconds lifetime)
-        : writer(std::make_unique<Database>(database_path)), session_lifetime(lifetime) {}
+    Impl(const std::string& database_path, std::chrono::seconds lifetime, std::chrono::seconds idle)
+        : writer(std::make_unique<Database>(database_path)), session_lifetime(lifetime),
+          session_idle(idle) {}
 
     // Declared after the writer so that it is destroyed first: its last tasks still submit
     // sessions to the writer.
     BatchWriter writer;
     TaskThread hasher;
     const std::chrono::seconds session_lifetime;
+    const std::chrono::seconds session_idle;
     // Recently written rows by conversation id, for ratings that come after the row: in memory
     // only and on the writer thread only, so the id never reaches the disk. Oldest forgotten
     // first; a rating that finds nothing here is dropped.
@@ -201,8 +203,9 @@ struct Store::Impl {
     }
 };
 
-Store::Store(const std::string& database_path, std::chrono::seconds session_lifetime)
-    : impl_(std::make_unique<Impl>(database_path, session_lifetime)) {}
+Store::Store(const std::string& database_path, std::chrono::seconds session_lifetime,
+             std::chrono::seconds session_idle)
+    : impl_(std::make_unique<Impl>(database_path, session_lifetime, session_idle)) {}
 
 Store::~Store() {
     flush();
@@ -261,15 +264,24 @@ void Store::find_session(std::string token,
     lookup->token = std::move(token);
     lookup->done = std::move(done);
     impl_->writer.submit({
-        [lookup](Database& database) {
+        [lookup, idle = impl_->session_idle](Database& database) {
             lookup->account =
-                database.find_session(lookup->token, std::chrono::system_clock::now());
+                database.find_session(lookup->token, std::chrono::system_clock::now(), idle);
         },
         [lookup](bool read) {
             if (lookup->done) {
                 lookup->done(read ? std::move(lookup->account) : std::nullopt);
             }
         },
+    });
+}
+
+void Store::touch_session(std::string token) {
+    impl_->writer.submit({
+        [token = std::move(token)](Database& database) {
+            database.touch_session(token, std::chrono::system_clock::now());
+        },
+        nullptr,
     });
 }
 

@@ -139,8 +139,13 @@ public:
     // Returns the new token: 32 random bytes as 64 hex digits. Also clears expired sessions.
     std::string create_session(std::int64_t advisor_id, core::TimePoint now,
                                std::chrono::seconds lifetime);
-    // Nothing when the token is unknown, expired (at or after expiry) or its advisor is disabled.
-    std::optional<AdvisorAccount> find_session(const std::string& token, core::TimePoint now);
+    // Nothing when the token is unknown, expired (at or after expiry), unused for `idle` or
+    // longer (when given) or its advisor is disabled. Finding it is a use: it is then fresh
+    // for another `idle`.
+    std::optional<AdvisorAccount> find_session(const std::string& token, core::TimePoint now,
+                                               std::optional<std::chrono::seconds> idle = {});
+    // The session is in use now (e.g. its advisor's WebSocket is open); nothing if it is gone.
+    void touch_session(const std::string& token, core::TimePoint now);
     void delete_session(const std::string& token);
 
     // ---- Visit register ----

@@ -34,8 +34,10 @@ class Store {
 public:
     // Opens (creating if needed) and migrates the database on the calling thread, so a bad path
     // or a too-new schema throws StoreError here rather than later.
+    // A session ends `session_lifetime` after sign-in, or `session_idle` after its last use.
     explicit Store(const std::string& database_path,
-                   std::chrono::seconds session_lifetime = std::chrono::hours(12));
+                   std::chrono::seconds session_lifetime = std::chrono::hours(12),
+                   std::chrono::seconds session_idle = std::chrono::hours(2));
     // Flushes everything submitted, then stops the threads. Every callback has run by the time
     // it returns, so whatever the callbacks touch must outlive the Store.
     ~Store();
@@ -55,7 +57,10 @@ public:
     // hashing thread on refusal and on the writer thread on success.
     void sign_in(std::string login, std::string password,
                  std::function<void(std::optional<SessionGrant>)> done);
+    // Finding a session is a use of it (Database::find_session).
     void find_session(std::string token, std::function<void(std::optional<AdvisorAccount>)> done);
+    // The session is in use without a request, e.g. by an open WebSocket.
+    void touch_session(std::string token);
     void sign_out(std::string token);
 
     // Shared answers, read and written on the writer thread. A list is nothing when the read
