@@ -610,9 +610,9 @@ TEST_CASE("every HTTP error body the server sends is listed in the error-code ta
     // Kept by hand: the codes of the {"error": ..., "reason": ...} bodies of the HTTP layer
     // (server/net: sign-in, sessions, the WebSocket upgrade, shared answers, statistics).
     const std::set<std::string> http_codes = {
-        "bad_request",       "bad_credentials", "not_authenticated",
-        "not_allowed",       "invalid_field",   "unknown_language",
-        "invalid_parameter", "not_found",       "origin_not_allowed",
+        "bad_request",        "bad_credentials",   "not_authenticated", "not_allowed",
+        "invalid_field",      "unknown_language",  "invalid_parameter", "not_found",
+        "origin_not_allowed", "too_many_attempts",
     };
     auto table = http_error_table_codes(read_document());
     for (const auto& code : http_codes) {

@@ -43,7 +43,8 @@ void use_time_zone(const std::string& timezone) {
 int serve(const neuvo::config::ServerConfig& config) {
     use_time_zone(config.timezone);
     std::filesystem::create_directories(config.database.parent_path());
-    neuvo::store::Store store(config.database.string(), config.limits.session_lifetime);
+    neuvo::store::Store store(config.database.string(), config.limits.session_lifetime,
+                              config.limits.session_idle);
     neuvo::net::Server server(config, store);
     auto port = server.bind();
     // Tests and scripts wait for this line; with port 0 it is the only way to learn the port.

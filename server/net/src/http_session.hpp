@@ -51,6 +51,14 @@ private:
     std::shared_ptr<HttpSession> self() { return this->shared_from_this(); }
 
     void start() {
+        // Known now, while the socket is surely connected: sign-ins and join codes are
+        // throttled by it.
+        beast::error_code ignored;
+        remote_address_ = beast::get_lowest_layer(stream_)
+                              .socket()
+                              .remote_endpoint(ignored)
+                              .address()
+                              .to_string();
         beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(15));
         if constexpr (tls)
             stream_.async_handshake(boost::asio::ssl::stream_base::server,
@@ -124,8 +132,11 @@ private:
             return respond(error_response(http::status::service_unavailable, "server_busy",
                                           "The server is shutting down.", request.version(),
                                           false));
-        if (path == "/ws/client")
-            return accept_websocket(std::move(request), std::nullopt);
+        if (path == "/ws/client") {
+            core::Requester requester;
+            requester.address = remote_address_;
+            return accept_websocket(std::move(request), std::nullopt, std::move(requester));
+        }
 
         auto token = cookie_value(request[http::field::cookie], session_cookie);
         if (!token)
@@ -133,6 +144,7 @@ private:
                                           "Sign in first.", request.version(), false));
         auto shared_request = std::make_shared<Request>(std::move(request));
         const bool clerk = path == "/ws/clerk";
+        session_token_ = *token;
         context_.store.find_session(*token, [self = self(), shared_request,
                                              clerk](std::optional<store::AdvisorAccount> account) {
             boost::asio::post(self->stream_.get_executor(), [self, shared_request, account, clerk] {
@@ -172,7 +184,7 @@ private:
                                           request.version(), false));
         const auto* point = context_.hub.network().find_point(account->point_id);
         core::Requester requester{"language-support", account->organisation,
-                                  point ? point->municipality : std::string()};
+                                  point ? point->municipality : std::string(), remote_address_};
         accept_websocket(std::move(request), std::nullopt, std::move(requester));
     }
 
@@ -180,7 +192,8 @@ private:
                           core::Requester requester = {}) {
         beast::get_lowest_layer(stream_).expires_never();
         std::make_shared<WebSocketSession<Stream>>(std::move(stream_), std::move(slot_), context_,
-                                                   std::move(advisor), std::move(requester))
+                                                   std::move(advisor), std::move(requester),
+                                                   std::move(session_token_))
             ->run(std::move(request));
     }
 
@@ -277,18 +290,39 @@ private:
                                           request.version(), request.keep_alive()));
         auto version = request.version();
         auto keep_alive = request.keep_alive();
+        auto login = body["login"].get<std::string>();
+        // Refused before the password is looked at: a guesser must not cost an argon2id check.
+        if (auto wait = context_.sign_in_guard.begin(login, remote_address_)) {
+            log_event(LogLevel::warning, "sign_in_throttled",
+                      {{"retry_after_seconds", std::to_string(wait->count())}});
+            return respond(too_many_attempts(*wait, version, keep_alive));
+        }
         context_.store.sign_in(
-            body["login"].get<std::string>(), body["password"].get<std::string>(),
-            [self = self(), version, keep_alive](std::optional<store::SessionGrant> grant) {
+            login, body["password"].get<std::string>(),
+            [self = self(), version, keep_alive, login](std::optional<store::SessionGrant> grant) {
                 boost::asio::post(self->stream_.get_executor(),
-                                  [self, version, keep_alive, grant = std::move(grant)] {
-                                      self->on_signed_in(grant, version, keep_alive);
+                                  [self, version, keep_alive, login, grant = std::move(grant)] {
+                                      self->on_signed_in(grant, login, version, keep_alive);
                                   });
             });
     }
 
-    void on_signed_in(const std::optional<store::SessionGrant>& grant, unsigned version,
-                      bool keep_alive) {
+    static http::response<http::string_body> too_many_attempts(std::chrono::seconds wait,
+                                                               unsigned version, bool keep_alive) {
+        nlohmann::json body = {{"error", "too_many_attempts"},
+                               {"reason", "Too many failed sign-ins. Try again in " +
+                                              std::to_string(wait.count()) + " seconds."},
+                               {"retry_after_seconds", wait.count()}};
+        auto response =
+            json_response(http::status::too_many_requests, body.dump(), version, keep_alive);
+        response.set(http::field::retry_after, std::to_string(wait.count()));
+        return response;
+    }
+
+    void on_signed_in(const std::optional<store::SessionGrant>& grant, const std::string& login,
+                      unsigned version, bool keep_alive) {
+        if (grant)
+            context_.sign_in_guard.succeeded(login, remote_address_);
         if (!grant) {
             log_event(LogLevel::info, "sign_in_refused");
             return respond(error_response(http::status::unauthorized, "bad_credentials",
@@ -435,6 +469,8 @@ private:
     ServerContext& context_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
+    std::string remote_address_;
+    std::string session_token_; // of an advisor's or clerk's upgrade, for its socket to keep fresh
 };
 
 } // namespace neuvo::net

@@ -2,6 +2,7 @@
 
 #include "hub.hpp"
 #include "register_labels.hpp"
+#include "sign_in_guard.hpp"
 
 #include "neuvo/config/server_config.hpp"
 #include "neuvo/store/store.hpp"
@@ -30,6 +31,7 @@ struct ServerContext {
     // the configuration's allowed_origins, or the server's own origins on the ports it bound.
     // Written once before the listeners run, only read after.
     std::vector<std::string> allowed_origins{};
+    SignInGuard sign_in_guard{config.limits};
 };
 
 // Holds one unit of the connection limit for as long as a connection lives, whichever session

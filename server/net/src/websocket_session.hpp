@@ -12,6 +12,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -31,11 +32,17 @@ class WebSocketSession : public Peer,
 public:
     // An advisor's socket has a profile; any other is a requester: an anonymous client, or a
     // signed-in clerk asking for language support.
+    // `session_token`: the sign-in cookie an advisor's or clerk's socket was opened with.
     WebSocketSession(Stream&& stream, ConnectionSlot slot, ServerContext& context,
-                     std::optional<core::AdvisorProfile> advisor, core::Requester requester = {})
+                     std::optional<core::AdvisorProfile> advisor, core::Requester requester = {},
+                     std::string session_token = {})
         : ws_(std::move(stream)), slot_(std::move(slot)), context_(context),
           advisor_(std::move(advisor)), requester_(std::move(requester)),
-          id_(context.hub.next_session_id()) {}
+          session_token_(std::move(session_token)), id_(context.hub.next_session_id()) {
+        // The handshake's session lookup was a use already.
+        if (!session_token_.empty())
+            last_refresh_ = std::chrono::steady_clock::now();
+    }
 
     template <class Request> void run(Request request) {
         // Beast times the opening and closing handshakes; the heartbeat is ours (heartbeat_due),
@@ -57,6 +64,9 @@ public:
             heard_from_peer();
             if (kind == websocket::frame_type::close && ws_.reason().code > 4999)
                 refuse_close_code();
+            // The answer to a keep-alive ping: the page is open, however quiet its person.
+            if (kind == websocket::frame_type::pong)
+                keep_session_fresh();
         });
         ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
             response.set(beast::http::field::server, "neuvo");
@@ -185,6 +195,7 @@ private:
             read_next();
             return;
         }
+        keep_session_fresh();
         auto decoded = protocol::decode_inbound(beast::buffers_to_string(buffer_.data()));
         buffer_.consume(buffer_.size());
         if (auto* problem = std::get_if<protocol::DecodeError>(&decoded))
@@ -262,9 +273,26 @@ private:
     }
 
     void leave(bool on_purpose = false) {
-        if (joined_ && !left_)
+        if (joined_ && !left_) {
             context_.hub.leave(id_, on_purpose);
+            // The cookie's idle time starts when the socket ends, not at its last refresh.
+            last_refresh_.reset();
+            keep_session_fresh();
+        }
         left_ = true;
+    }
+
+    // An open advisor's or clerk's socket is use of the sign-in session: its cookie must not
+    // expire from inactivity (limits.session_idle) in the middle of a chat. At most once a
+    // minute, to spare the store.
+    void keep_session_fresh() {
+        if (session_token_.empty())
+            return;
+        const auto now = std::chrono::steady_clock::now();
+        if (last_refresh_ && now - *last_refresh_ < std::chrono::minutes(1))
+            return;
+        last_refresh_ = now;
+        context_.store.touch_session(session_token_);
     }
 
     websocket::stream<Stream> ws_;
@@ -272,6 +300,8 @@ private:
     ServerContext& context_;
     std::optional<core::AdvisorProfile> advisor_;
     core::Requester requester_;
+    std::string session_token_;
+    std::optional<std::chrono::steady_clock::time_point> last_refresh_;
     core::SessionId id_;
     beast::flat_buffer buffer_;
     boost::asio::steady_timer heartbeat_{ws_.get_executor()};
