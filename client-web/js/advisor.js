@@ -897,7 +897,7 @@ function sendMessage(conversation) {
   conversation.ownMessageIds.add(id);
   const sent = connection.send({ type: 'message', id, conversation: conversation.id, text });
   setDeliveryState(item, sent ? 'sending' : 'not_sent', state.catalogue);
-  if (sent) state.pendingMessages.set(id, { conversation, item });
+  if (sent) state.pendingMessages.set(id, { conversation, item, text });
   appendToLog(conversation.panel.querySelector('.chat-log'), item);
   conversation.typingSignal.reset();
   textarea.value = '';
@@ -1024,6 +1024,21 @@ function onConversationLeft(message) {
   announce(state.catalogue.t(endedMessageKeys[message.reason] ?? 'ended.left'));
 }
 
+// A message refused for coming too fast: kept as written and sent again with the same id once
+// the server's wait is over (unless its conversation has ended meanwhile).
+function holdForRate(id, retryAfterMs) {
+  const pending = state.pendingMessages.get(id);
+  setDeliveryState(pending.item, 'waiting', state.catalogue);
+  setTimeout(() => {
+    if (state.pendingMessages.get(id) !== pending) return;
+    const sent = connection.send({
+      type: 'message', id, conversation: pending.conversation.id, text: pending.text,
+    });
+    setDeliveryState(pending.item, sent ? 'sending' : 'not_sent', state.catalogue);
+    if (!sent) state.pendingMessages.delete(id);
+  }, Math.max(Number(retryAfterMs) || 1000, 100));
+}
+
 function onError(message) {
   // A refused wrap-up is shown on its form (js/wrapup.js).
   if (isWrapupRef(message.ref)) return;
@@ -1035,6 +1050,11 @@ function onError(message) {
     for (const offer of state.offers.values()) {
       if (offer.answerId === message.ref) removeOffer(offer.id);
     }
+  }
+  if (message.code === 'rate_limited' && state.pendingMessages.has(message.ref)) {
+    holdForRate(message.ref, message.retry_after_ms);
+    showError('error.rate_limited', { seconds: Math.ceil((message.retry_after_ms ?? 1000) / 1000) });
+    return;
   }
   if (message.code === 'not_in_conversation') {
     const pending = state.pendingMessages.get(message.ref);

@@ -40,7 +40,11 @@ export async function submitSignIn(form, { showError, clearError }) {
       form.passwordInput.value = '';
       return body?.advisor ?? null;
     }
-    if (status === 401) {
+    if (status === 429) {
+      // Too many failures for this login or from this address: the server says how long.
+      const seconds = Number(body?.retry_after_seconds) || 60;
+      showError('sign_in.locked', { minutes: Math.ceil(seconds / 60) });
+    } else if (status === 401) {
       showError('sign_in.wrong');
       form.passwordInput.select();
       form.passwordInput.focus();

@@ -1,7 +1,8 @@
 // The chat pane of the client page and the clerk page: writing and showing messages, and the
 // delivery state of one's own. A message is pending from sending until `accepted`; one the
 // server refused while nobody could read it (the advisor reconnecting, or waiting for the next
-// one) is held and sent again later with the same id (the server stores a repeat only once).
+// one) is held and sent again later with the same id (the server stores a repeat only once), and
+// so is one refused for coming too fast, until the wait the server named is over.
 
 import {
   appendToLog, createMessageItem, createSystemNote, setDeliveryState, utf8Length,
@@ -79,6 +80,19 @@ export class ChatPane {
     return true;
   }
 
+  // `error` rate_limited for a pending message: hold it and send what is held again after
+  // `retryAfterMs`, then call `onResent`. False when it was not pending.
+  holdForRate(ref, retryAfterMs, conversationId, onResent = () => {}) {
+    if (!this.holdRefused(ref)) return false;
+    clearTimeout(this.rateTimer);
+    this.rateTimer = setTimeout(() => {
+      this.rateTimer = null;
+      this.resendHeld(conversationId);
+      onResent();
+    }, Math.max(Number(retryAfterMs) || 1000, 100));
+    return true;
+  }
+
   // Any other `error` for a pending message: it was not sent.
   markRefused(ref) {
     const pending = this.pending.get(ref);
@@ -146,6 +160,7 @@ export class ChatPane {
 
   // The conversation ended: nothing pending or held will be sent.
   failAll() {
+    clearTimeout(this.rateTimer);
     for (const { item } of [...this.pending.values(), ...this.held.values()]) {
       setDeliveryState(item, 'not_sent', this.catalogue());
     }
@@ -155,6 +170,7 @@ export class ChatPane {
 
   // Forgets the messages and empties the log.
   clear() {
+    clearTimeout(this.rateTimer);
     this.pending.clear();
     this.ownIds.clear();
     this.held.clear();

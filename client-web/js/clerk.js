@@ -796,6 +796,12 @@ function onError(message) {
       (!state.conversation || state.conversation.ended)) return;
   if (message.ref && message.ref === state.customerCode?.id) elements.customerCodeButton.disabled = false;
   if (message.code === 'advisor_unavailable' && chat.holdRefused(message.ref)) return;
+  // Too fast: the message is kept and leaves by itself once the server's wait is over.
+  if (message.code === 'rate_limited' && state.conversation &&
+      chat.holdForRate(message.ref, message.retry_after_ms, state.conversation.id, clearError)) {
+    showError('error.rate_limited', { seconds: Math.ceil((message.retry_after_ms ?? 1000) / 1000) });
+    return;
+  }
   if (message.ref && message.ref === state.cancelId) {
     state.cancelId = null;
     state.switchTo = null;

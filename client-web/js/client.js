@@ -33,6 +33,7 @@ const errorMessageKeys = {
   empty_message: 'error.empty_message',
   message_too_long: 'error.message_too_long',
   server_busy: 'error.server_busy',
+  too_many_attempts: 'error.too_many_attempts',
 };
 
 // Errors that are part of the normal flow and handled where they happen, without an alert:
@@ -849,6 +850,12 @@ function onError(message) {
       (!state.conversation || state.conversation.ended)) return;
   if (message.ref && message.ref === state.joinId) {
     joinRefused(message);
+    return;
+  }
+  // Too fast: the message is kept and leaves by itself once the server's wait is over.
+  if (message.code === 'rate_limited' && state.conversation &&
+      chat.holdForRate(message.ref, message.retry_after_ms, state.conversation.id, clearError)) {
+    showError('error.rate_limited', { seconds: Math.ceil((message.retry_after_ms ?? 1000) / 1000) });
     return;
   }
   // The advisor is reconnecting (the notice may still be on its way): keep the message.

@@ -78,9 +78,9 @@ function showScreen(name) {
   elements.signedInAs.hidden = !signedIn || !state.account;
 }
 
-function showError(key) {
-  state.error = { key };
-  elements.error.textContent = state.catalogue.t(key);
+function showError(key, params) {
+  state.error = { key, params };
+  elements.error.textContent = state.catalogue.t(key, params);
 }
 
 function clearError() {

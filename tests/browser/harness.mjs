@@ -59,8 +59,8 @@ function runOrFail(command, args, options = {}) {
 }
 
 // `routing`: fields to put over the demo configuration's "routing" section (shorter offer
-// times and grace periods keep the tests quick).
-function writeTestConfig(workDirectory, routing) {
+// times and grace periods keep the tests quick); `limits` likewise over "limits".
+function writeTestConfig(workDirectory, routing, limits) {
   const config = JSON.parse(readFileSync(join(sourceDirectory, 'config', 'demo.json'), 'utf8'));
   // Port 0: the system picks a free port and the server prints it.
   config.listen = { address: '127.0.0.1', port: 0 };
@@ -75,6 +75,7 @@ function writeTestConfig(workDirectory, routing) {
   // origin on the port it binds, which is where the pages come from.
   delete config.allowed_origins;
   if (routing) config.routing = { ...config.routing, ...routing };
+  if (limits) config.limits = { ...config.limits, ...limits };
   const configPath = join(workDirectory, 'neuvo.json');
   writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
   return configPath;
@@ -84,11 +85,11 @@ function writeTestConfig(workDirectory, routing) {
 //   national? (a supervisor of every point), password }]
 // commands: server commands run with the test configuration before the server starts, e.g.
 //   [['demo-visits', '--count', '3000']].
-export async function startServer({ accounts, routing, commands } = {}) {
+export async function startServer({ accounts, routing, limits, commands } = {}) {
   assert.ok(existsSync(serverBinary), `server binary not found: ${serverBinary} (set NEUVO_SERVER)`);
   server.workDirectory = mkdtempSync(join(tmpdir(), 'neuvo-browser-'));
   runOrFail('bash', [join(sourceDirectory, 'scripts', 'dev-cert.sh'), server.workDirectory]);
-  const configPath = writeTestConfig(server.workDirectory, routing);
+  const configPath = writeTestConfig(server.workDirectory, routing, limits);
   server.configPath = configPath;
   for (const account of accounts ?? []) {
     const args = [
