@@ -1051,8 +1051,9 @@ function onError(message) {
       if (offer.answerId === message.ref) removeOffer(offer.id);
     }
   }
-  if (message.code === 'rate_limited' && state.pendingMessages.has(message.ref)) {
-    holdForRate(message.ref, message.retry_after_ms);
+  // A chat message is held here, a consult message by js/consults.js; both say why.
+  if (message.code === 'rate_limited') {
+    if (state.pendingMessages.has(message.ref)) holdForRate(message.ref, message.retry_after_ms);
     showError('error.rate_limited', { seconds: Math.ceil((message.retry_after_ms ?? 1000) / 1000) });
     return;
   }

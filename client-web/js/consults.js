@@ -18,7 +18,7 @@ const byId = (id) => document.getElementById(id);
 let desk = null;
 const elements = {};
 const consults = new Map(); // consult id -> { id, with, about, closed, tab, pane, unread, ownIds }
-const pending = new Map(); // consult_message id -> { consult, item }, until `accepted`
+const pending = new Map(); // consult_message id -> { consult, item, text }, until `accepted`
 const opening = new Set(); // consult_open ids sent by this page
 let selectedId = null;
 let counter = 0;
@@ -230,7 +230,7 @@ function sendConsultMessage(consult) {
   consult.ownIds.add(id);
   const sent = desk.connection.send({ type: 'consult_message', id, consult: consult.id, text });
   setDeliveryState(item, sent ? 'sending' : 'not_sent', desk.catalogue());
-  if (sent) pending.set(id, { consult, item });
+  if (sent) pending.set(id, { consult, item, text });
   appendToLog(consult.pane.querySelector('.chat-log'), item);
   textarea.value = '';
   textarea.focus();
@@ -301,6 +301,20 @@ function onConsultClosed(message) {
 
 function onError(message) {
   const entry = message.ref ? pending.get(message.ref) : null;
+  if (entry && message.code === 'rate_limited') {
+    // Too fast: kept as written and sent again with the same id after the server's wait (the
+    // desk says why).
+    setDeliveryState(entry.item, 'waiting', desk.catalogue());
+    setTimeout(() => {
+      if (pending.get(message.ref) !== entry) return;
+      const sent = desk.connection.send({
+        type: 'consult_message', id: message.ref, consult: entry.consult.id, text: entry.text,
+      });
+      setDeliveryState(entry.item, sent ? 'sending' : 'not_sent', desk.catalogue());
+      if (!sent) pending.delete(message.ref);
+    }, Math.max(Number(message.retry_after_ms) || 1000, 100));
+    return;
+  }
   if (entry) {
     pending.delete(message.ref);
     setDeliveryState(entry.item, 'not_sent', desk.catalogue());

@@ -85,7 +85,7 @@ test('the sign-in page says how long to wait after too many wrong passwords', as
   });
 });
 
-test('a client writing too fast is told to wait, and the page sends the message itself', async () => {
+test('a client or an advisor writing too fast is told to wait, and the page sends it itself', async () => {
   await withFailureEvidence(Object.values(pages), async () => {
     // Leila (signed in above) takes the Arabic client.
     await byTestId(pages.leila.page, 'presence-available').check();
@@ -126,6 +126,25 @@ test('a client writing too fast is told to wait, and the page sends the message 
     const resent = pages.client.framesSent.filter((frame) => frame.id === refusals[0].ref);
     assert.equal(resent.length, 2, 'the refused message sent again with the same id');
     assert.equal(resent[1].text, texts[2]);
+
+    // The advisor desk does the same for the advisor's own messages.
+    const answers = ['الجواب الأول', 'الجواب الثاني', 'الجواب الثالث'];
+    for (const text of answers) {
+      await byTestId(panel, 'message-input').fill(text);
+      await byTestId(panel, 'message-input').press('Enter');
+    }
+    await expectText(byTestId(pages.leila.page, 'error'),
+      catalogueSentence(english['error.rate_limited']), 'the rate notice on the desk');
+    const lastAnswer = byTestId(panel, 'message').filter({ hasText: answers[2] });
+    await expectAttribute(byTestId(lastAnswer, 'delivery-state'), 'data-state', 'waiting',
+      'the third answer kept');
+    await expectAttribute(byTestId(lastAnswer, 'delivery-state'), 'data-state', 'delivered',
+      'the third answer delivered after the wait', 20_000);
+    const atClient = await eventually('all three answers at the client, in order',
+      () => byTestId(page, 'message').filter({ hasNotText: 'السؤال' }).allTextContents(),
+      (list) => list.length >= 3);
+    assert.equal(atClient.length, 3);
+    answers.forEach((text, index) => assert.ok(atClient[index].includes(text), text));
 
     assertNoProblems(pages.client);
     assertNoProblems(pages.leila);
