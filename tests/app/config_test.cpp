@@ -792,8 +792,11 @@ TEST_CASE("an abuse limit out of its range names the field and the range", "[con
          {{"lockout_seconds", 3601}}},
         {"limits.max_lockout_minutes: expected at least lockout_seconds (600 s)",
          {{"lockout_seconds", 600}, {"max_lockout_minutes", 5}}},
-        {"limits.session_idle_minutes: expected more than idle_timeout_seconds plus a minute",
-         {{"session_idle_minutes", 10}, {"idle_timeout_seconds", 600}}},
+        {"limits.session_idle_minutes: expected more than ping_interval_seconds plus "
+         "ping_timeout_seconds plus a minute",
+         {{"session_idle_minutes", 10},
+          {"ping_interval_seconds", 300},
+          {"ping_timeout_seconds", 300}}},
     };
     for (const auto& [expected, limits] : cases) {
         auto document = minimal_config();

@@ -91,7 +91,12 @@ struct Side {
 
 TEST_CASE("1,000 messages with random drops on both sides: none lost, none doubled, order kept",
           "[integration][drops]") {
-    TestServer server({{"aino", "Aino", "091-virka", "fi,ar"}});
+    // Both sides write at machine speed here: the per-sender message rate limit (limits_test)
+    // would turn this into a test of itself.
+    TestServer server({{"aino", "Aino", "091-virka", "fi,ar"}}, [](json& config) {
+        config["limits"]["messages_per_minute"] = 6000;
+        config["limits"]["message_burst"] = 1000;
+    });
     const std::string cookie = sign_in(server.port(), "aino", test_password);
     Side advisor{available_advisor(server, "aino"), "advisor"};
     Side client{std::make_unique<WssClient>(server.port()), "client"};

@@ -39,6 +39,13 @@ struct Scene {
     std::string conversation;
 };
 
+// The advisor writes thousands of messages at machine speed to fill the slow reader's queue:
+// the per-sender message rate limit (limits_test) would stop it first.
+void lift_message_rate(json& config) {
+    config["limits"]["messages_per_minute"] = 6000;
+    config["limits"]["message_burst"] = 1000;
+}
+
 Scene start_scene(TestServer& server) {
     Scene scene;
     scene.aino = available_advisor(server, "aino", 3);
@@ -156,6 +163,7 @@ TEST_CASE("slow reader: a client that never reads is dropped and cut off, others
         // here, and no ping meanwhile that the test's busy peers would answer late.
         config["limits"]["ping_interval_seconds"] = 600;
         config["limits"]["ping_timeout_seconds"] = close_deadline.count();
+        lift_message_rate(config);
     });
     auto scene = start_scene(server);
     Talk talk;
@@ -186,6 +194,7 @@ TEST_CASE("slow reader: a client that reads again after the cap gets close 1008"
     TestServer server(accounts, [](json& config) {
         config["limits"]["ping_interval_seconds"] = 600;
         config["limits"]["ping_timeout_seconds"] = 60;
+        lift_message_rate(config);
     });
     auto scene = start_scene(server);
     Talk talk;

@@ -218,12 +218,14 @@ void read_limits(const Field& field, ServerConfig& config) {
     if (field.has("message_burst"))
         policy.message_burst = static_cast<int>(field.at("message_burst").integer(1, 1000));
     read_attempt_limits(field, config);
-    // An open WebSocket keeps its session fresh when it answers a keep-alive ping (sent after
-    // idle_timeout of silence), at most once a minute: the idle limit must outlast both.
-    if (limits.session_idle <= limits.idle_timeout + std::chrono::minutes(1))
+    // An open WebSocket keeps its session fresh when it answers a heartbeat ping (which may come
+    // as late as ping_interval + ping_timeout), at most once a minute: the idle limit must
+    // outlast both.
+    if (limits.session_idle <= limits.ping_interval + limits.ping_timeout + std::chrono::minutes(1))
         throw ConfigError(field.path() +
-                          ".session_idle_minutes: expected more than idle_timeout_seconds plus a "
-                          "minute, so that an open WebSocket keeps its session");
+                          ".session_idle_minutes: expected more than ping_interval_seconds plus "
+                          "ping_timeout_seconds plus a minute, so that an open WebSocket keeps "
+                          "its session");
     if (field.has("max_capacity"))
         policy.max_capacity = static_cast<int>(field.at("max_capacity").integer(1, 100));
     if (field.has("default_capacity"))
