@@ -253,17 +253,6 @@ inline std::string effect_text(const Effect& effect) {
         effect);
 }
 
-// What the store is asked to keep for the next start, rather than what anybody is told.
-inline bool is_open_work(const Effect& effect) {
-    return std::holds_alternative<KeepClient>(effect) ||
-           std::holds_alternative<ForgetClient>(effect) ||
-           std::holds_alternative<KeepEvent>(effect) ||
-           std::holds_alternative<ForgetConversation>(effect) ||
-           std::holds_alternative<KeepAdvisor>(effect) ||
-           std::holds_alternative<ForgetAdvisor>(effect) ||
-           std::holds_alternative<KeepVisit>(effect);
-}
-
 // The effects participants and the register see, in order. Open work is left out: the tests of
 // open_work.cpp look at it with kept_text().
 inline std::vector<std::string> text(const Effects& effects) {

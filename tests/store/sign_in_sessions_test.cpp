@@ -1,5 +1,7 @@
 #include "test_database.hpp"
 
+#include "neuvo/store/token_digest.hpp"
+
 #include <catch2/catch.hpp>
 #include <openssl/evp.h>
 
@@ -108,6 +110,16 @@ TEST_CASE("only the SHA-256 of a token is stored", "[store][sessions]") {
     const std::string bytes = database_bytes(scratch.database_path());
     CHECK(bytes.find(sha256_hex(token)) != std::string::npos); // the search sees the table
     CHECK(bytes.find(token) == std::string::npos);
+}
+
+TEST_CASE("a token's digest is its SHA-256 in lowercase hex, as the hub keeps resume tokens",
+          "[store][sessions]") {
+    // FIPS 180-2's example, so the digest does not depend on this file's own helper.
+    CHECK(token_digest("abc") ==
+          "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK(token_digest("") == sha256_hex(""));
+    CHECK(token_digest("0123456789abcdef0123456789abcdef") ==
+          sha256_hex("0123456789abcdef0123456789abcdef"));
 }
 
 TEST_CASE("expired sessions are swept when a new one is created", "[store][sessions]") {

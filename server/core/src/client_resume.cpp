@@ -65,19 +65,12 @@ void Switchboard::State::keep_for_resume(SessionId client, const Conversation& t
     if (session.unconfirmed_of != talk.facts().id) {
         session.unconfirmed.clear();
         session.unconfirmed_of = talk.facts().id;
-        session.dropped_through = 0;
     }
-    session.unconfirmed.push_back(UnconfirmedEvent{*seq, event});
-    if (session.unconfirmed.size() > policy.max_unconfirmed_events) {
-        session.dropped_through = session.unconfirmed.front().seq;
-        session.unconfirmed.pop_front();
-    }
+    session.unconfirmed.keep(*seq, event, policy.max_unconfirmed_events);
 }
 
 void Switchboard::State::confirm_events(ClientSession& session, std::uint64_t seq) {
-    while (!session.unconfirmed.empty() && session.unconfirmed.front().seq <= seq) {
-        session.unconfirmed.pop_front();
-    }
+    session.unconfirmed.confirm_through(seq);
 }
 
 Effects Switchboard::resume_client(SessionId session, const std::string& token,
@@ -101,7 +94,7 @@ Effects Switchboard::resume_client(SessionId session, const std::string& token,
     const SessionId held = found->second;
     ClientSession& earlier = s.clients.at(held);
     Effects effects;
-    if (last_seq < earlier.dropped_through) {
+    if (last_seq < earlier.unconfirmed.dropped_through()) {
         // Events it never confirmed are gone: continuing would hide them, so it ends here.
         s.drop_client(held, effects);
         effects.push_back(Deliver{
@@ -162,10 +155,8 @@ Effects Switchboard::resume_client(SessionId session, const std::string& token,
             effects.push_back(Deliver{held, AdvisorConnection{facts.id, "reconnecting"}});
         }
     }
-    for (const UnconfirmedEvent& kept : earlier.unconfirmed) {
-        if (kept.seq > last_seq) {
-            effects.push_back(Deliver{held, kept.event});
-        }
+    for (Outbound& missed : earlier.unconfirmed.after(last_seq)) {
+        effects.push_back(Deliver{held, std::move(missed)});
     }
     if (talk != nullptr && was_away && talk->facts().client == held) {
         for (const Conversation::Seat& seat : talk->seats()) {

@@ -112,20 +112,11 @@ void Conversation::acknowledge(AdvisorId receiver, std::uint64_t seq) {
 }
 
 void Conversation::keep_for_advisors(std::uint64_t seq, const Outbound& event, std::size_t limit) {
-    unconfirmed_by_advisors_.emplace_back(seq, event);
-    while (unconfirmed_by_advisors_.size() > limit) {
-        unconfirmed_by_advisors_.pop_front();
-    }
+    unconfirmed_by_advisors_.keep(seq, event, limit);
 }
 
 std::vector<Outbound> Conversation::events_after(std::uint64_t seq) const {
-    std::vector<Outbound> events;
-    for (const auto& [kept_seq, event] : unconfirmed_by_advisors_) {
-        if (kept_seq > seq) {
-            events.push_back(event);
-        }
-    }
-    return events;
+    return unconfirmed_by_advisors_.after(seq);
 }
 
 void Conversation::drop_confirmed_by_advisors() {
@@ -133,10 +124,7 @@ void Conversation::drop_confirmed_by_advisors() {
     for (const Seat& seat : seats_) {
         confirmed_by_all = std::min(confirmed_by_all, acknowledged(seat.advisor));
     }
-    while (!unconfirmed_by_advisors_.empty() &&
-           unconfirmed_by_advisors_.front().first <= confirmed_by_all) {
-        unconfirmed_by_advisors_.pop_front();
-    }
+    unconfirmed_by_advisors_.confirm_through(confirmed_by_all);
 }
 
 std::uint64_t Conversation::acknowledged(AdvisorId receiver) const {

@@ -3,10 +3,10 @@
 #include "neuvo/core/clock.hpp"
 #include "neuvo/core/messages.hpp"
 #include "neuvo/core/service_network.hpp"
+#include "unconfirmed_events.hpp"
 
 #include <algorithm>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -116,7 +116,7 @@ private:
     std::uint64_t last_seq_ = 0;
     std::map<AdvisorId, std::map<std::string, std::uint64_t>> messages_;
     std::map<AdvisorId, std::uint64_t> acknowledged_;
-    std::deque<std::pair<std::uint64_t, Outbound>> unconfirmed_by_advisors_;
+    UnconfirmedEvents unconfirmed_by_advisors_;
 
     void drop_confirmed_by_advisors();
 };

@@ -34,4 +34,14 @@ const char* offer_kind_name(OfferKind kind) {
     return "request";
 }
 
+bool is_open_work(const Effect& effect) {
+    return std::holds_alternative<KeepClient>(effect) ||
+           std::holds_alternative<ForgetClient>(effect) ||
+           std::holds_alternative<KeepEvent>(effect) ||
+           std::holds_alternative<ForgetConversation>(effect) ||
+           std::holds_alternative<KeepAdvisor>(effect) ||
+           std::holds_alternative<ForgetAdvisor>(effect) ||
+           std::holds_alternative<KeepVisit>(effect);
+}
+
 } // namespace neuvo::core

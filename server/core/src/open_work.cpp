@@ -224,11 +224,7 @@ Effects Switchboard::restore(OpenWork work) {
             if (message != nullptr && message->from == Role::client) {
                 continue;
             }
-            client.unconfirmed.push_back(UnconfirmedEvent{event.seq, event.event});
-            if (client.unconfirmed.size() > s.policy.max_unconfirmed_events) {
-                client.dropped_through = client.unconfirmed.front().seq;
-                client.unconfirmed.pop_front();
-            }
+            client.unconfirmed.keep(event.seq, event.event, s.policy.max_unconfirmed_events);
         }
     };
 

@@ -5,13 +5,13 @@
 #include "send_rate.hpp"
 #include "signed_in_advisor.hpp"
 #include "tier_table.hpp"
+#include "unconfirmed_events.hpp"
 #include "wait_estimate.hpp"
 #include "waiting_room.hpp"
 
 #include "neuvo/core/switchboard.hpp"
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -49,12 +49,6 @@ struct Request {
 // The conversation's number of an event, when it has one (client_resume.cpp).
 std::optional<std::uint64_t> event_seq(const Outbound& event);
 
-// A numbered event of the client's conversation kept until the client confirms it.
-struct UnconfirmedEvent {
-    std::uint64_t seq = 0;
-    Outbound event;
-};
-
 struct ClientSession {
     Requester requester;
     std::string resume_token;            // empty: this session ends with its socket
@@ -62,8 +56,7 @@ struct ClientSession {
     // What the client has not confirmed of `unconfirmed_of`, oldest first: the content a resume
     // needs, and nothing more. Gone with the next conversation, or with the session.
     std::string unconfirmed_of;
-    std::deque<UnconfirmedEvent> unconfirmed;
-    std::uint64_t dropped_through = 0;    // seqs up to here were dropped unconfirmed (over the cap)
+    UnconfirmedEvents unconfirmed;
     std::optional<Request> waiting;       // set while the client stands in a line
     std::string conversation;             // set while the client talks with an advisor
     std::vector<std::string> also_speaks; // of the latest request, known languages only

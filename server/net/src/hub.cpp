@@ -3,10 +3,10 @@
 #include "log.hpp"
 
 #include "neuvo/protocol/codec.hpp"
+#include "neuvo/store/token_digest.hpp"
 
 #include <boost/asio/post.hpp>
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -55,32 +55,6 @@ std::string resume_token() {
         token += digits[byte & 0x0f];
     }
     return token;
-}
-
-// What the core (and so the store) knows a resume token by: its SHA-256, so that a copy of the
-// database holds nothing that would let anyone take a conversation over.
-std::string resume_token_digest(const std::string& token) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    if (EVP_Digest(token.data(), token.size(), digest, &size, EVP_sha256(), nullptr) != 1)
-        throw std::runtime_error("SHA-256 of a resume token failed");
-    static const char digits[] = "0123456789abcdef";
-    std::string hex;
-    for (unsigned int i = 0; i < size; ++i) {
-        hex += digits[digest[i] >> 4];
-        hex += digits[digest[i] & 0x0f];
-    }
-    return hex;
-}
-
-bool is_open_work(const core::Effect& effect) {
-    return std::holds_alternative<core::KeepClient>(effect) ||
-           std::holds_alternative<core::ForgetClient>(effect) ||
-           std::holds_alternative<core::KeepEvent>(effect) ||
-           std::holds_alternative<core::ForgetConversation>(effect) ||
-           std::holds_alternative<core::KeepAdvisor>(effect) ||
-           std::holds_alternative<core::ForgetAdvisor>(effect) ||
-           std::holds_alternative<core::KeepVisit>(effect);
 }
 
 } // namespace
@@ -153,7 +127,7 @@ void Hub::join_client(core::SessionId id, std::shared_ptr<Peer> peer, core::Requ
             peer->send(std::make_shared<const std::string>(
                 welcome(core::Role::client, nullptr, &requester, token)));
             peers_.emplace(id, std::move(peer));
-            board_.client_connected(id, std::move(requester), resume_token_digest(token));
+            board_.client_connected(id, std::move(requester), store::token_digest(token));
         });
 }
 
@@ -222,7 +196,7 @@ void Hub::receive(core::SessionId id, protocol::Inbound message) {
                 else if constexpr (std::is_same_v<T, protocol::RateConversation>)
                     return board_.rate(id, m.conversation, m.rating, m.id);
                 else if constexpr (std::is_same_v<T, protocol::ResumeSession>)
-                    return board_.resume_client(id, resume_token_digest(m.token), m.last_seq, m.id);
+                    return board_.resume_client(id, store::token_digest(m.token), m.last_seq, m.id);
                 else
                     return board_.leave(id, m.conversation, m.id);
             },
@@ -326,7 +300,7 @@ void Hub::arm_timer() {
 void Hub::apply(core::Effects effects) {
     std::vector<core::Effect> open_work;
     for (const auto& effect : effects) {
-        if (is_open_work(effect))
+        if (core::is_open_work(effect))
             open_work.push_back(effect);
     }
     // With something to keep, the sender of a message hears "accepted" only once the store has

@@ -1,6 +1,7 @@
 #include "session_token.hpp"
 
 #include "neuvo/store/database.hpp"
+#include "neuvo/store/token_digest.hpp"
 #include "sodium_ready.hpp"
 
 #include <openssl/evp.h>
@@ -27,12 +28,12 @@ std::string new_session_token() {
     return to_hex(bytes.data(), bytes.size());
 }
 
-std::string session_token_digest(std::string_view token) {
+std::string token_digest(std::string_view token) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int digest_size = 0;
     if (EVP_Digest(token.data(), token.size(), digest.data(), &digest_size, EVP_sha256(),
                    nullptr) != 1) {
-        throw StoreError("SHA-256 of a session token failed");
+        throw StoreError("SHA-256 of a token failed");
     }
     return to_hex(digest.data(), digest_size);
 }

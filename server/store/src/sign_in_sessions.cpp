@@ -1,6 +1,7 @@
 #include "neuvo/store/database.hpp"
 
 #include "advisor_row.hpp"
+#include "neuvo/store/token_digest.hpp"
 #include "session_token.hpp"
 #include "statement.hpp"
 
@@ -31,7 +32,7 @@ std::string Database::create_session(std::int64_t advisor_id, core::TimePoint no
 
     Statement insert(db_, "INSERT INTO sessions (token_hash, advisor_id, created_at, expires_at, "
                           "last_used_at) VALUES (?1, ?2, ?3, ?4, ?3)");
-    insert.bind(1, session_token_digest(token))
+    insert.bind(1, token_digest(token))
         .bind(2, advisor_id)
         .bind(3, unix_seconds(now))
         .bind(4, unix_seconds(now) + static_cast<std::int64_t>(lifetime.count()));
@@ -58,7 +59,7 @@ std::optional<AdvisorAccount> Database::find_session(const std::string& token, c
                                  " FROM sessions s JOIN advisors a ON a.id = s.advisor_id"
                                  " WHERE s.token_hash = ?1 AND s.expires_at > ?2"
                                  " AND s.last_used_at > ?3 AND a.disabled = 0");
-        query.bind(1, session_token_digest(token)).bind(2, unix_seconds(now)).bind(3, used_after);
+        query.bind(1, token_digest(token)).bind(2, unix_seconds(now)).bind(3, used_after);
         if (!query.step()) {
             return std::nullopt;
         }
@@ -72,13 +73,13 @@ void Database::touch_session(const std::string& token, core::TimePoint now) {
     // Only forward: a late refresh must not make a session look older than it is.
     Statement touch(db_, "UPDATE sessions SET last_used_at = ?2 "
                          "WHERE token_hash = ?1 AND last_used_at < ?2");
-    touch.bind(1, session_token_digest(token)).bind(2, unix_seconds(now));
+    touch.bind(1, token_digest(token)).bind(2, unix_seconds(now));
     touch.run();
 }
 
 void Database::delete_session(const std::string& token) {
     Statement remove(db_, "DELETE FROM sessions WHERE token_hash = ?1");
-    remove.bind(1, session_token_digest(token));
+    remove.bind(1, token_digest(token));
     remove.run();
 }
 

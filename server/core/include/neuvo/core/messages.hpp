@@ -521,4 +521,8 @@ using Effect = std::variant<Deliver, RecordVisit, RecordRating, CloseSession, Re
                             ForgetAdvisor, KeepVisit>;
 using Effects = std::vector<Effect>;
 
+// Whether the effect is open work for the store (Keep*, Forget*) rather than something that a
+// participant or the register sees.
+bool is_open_work(const Effect& effect);
+
 } // namespace neuvo::core
