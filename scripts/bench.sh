@@ -2,7 +2,7 @@
 # Builds the benchmarks in Release (build-release/) and runs them, writing the results to
 # bench/results/ (JSON from Google Benchmark) and printing the table.
 #
-#   bash scripts/bench.sh               routing and suppression micro-benchmarks
+#   bash scripts/bench.sh               routing, suppression and frame-encoding micro-benchmarks
 #   bash scripts/bench.sh load          the load scenarios against the real server and the two
 #                                       baselines (Beast echo, Node ws relay): bench/results/load.json
 #                                       and load.md; about ten minutes
@@ -34,11 +34,14 @@ if [ "${1:-}" = "load" ]; then
   exec node bench/loadgen/run-load.mjs --build "$build" "$@"
 fi
 
-cmake --build "$build" -j "$(nproc)" --target routing_benchmark suppression_benchmark
+cmake --build "$build" -j "$(nproc)" --target routing_benchmark suppression_benchmark \
+  encode_benchmark
 mkdir -p bench/results
 "$build"/bench/routing_benchmark --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
   --benchmark_out=bench/results/routing.json --benchmark_out_format=json
 "$build"/bench/suppression_benchmark --benchmark_repetitions=5 \
   --benchmark_report_aggregates_only=true \
   --benchmark_out=bench/results/suppression.json --benchmark_out_format=json
-echo "results written to bench/results/routing.json and bench/results/suppression.json"
+"$build"/bench/encode_benchmark --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  --benchmark_out=bench/results/encode.json --benchmark_out_format=json
+echo "results written to bench/results/routing.json, suppression.json and encode.json"

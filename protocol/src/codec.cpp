@@ -2,13 +2,13 @@
 
 #include "neuvo/protocol/schema.hpp"
 
+#include "hot_frames.hpp"
+#include "timestamp.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdint>
-#include <cstdio>
-#include <ctime>
 
 namespace neuvo::protocol {
 namespace {
@@ -18,19 +18,6 @@ using nlohmann::json;
 std::string optional_string(const json& message, const char* field) {
     auto it = message.find(field);
     return it != message.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::string format_timestamp(core::TimePoint time) {
-    auto millis = std::chrono::floor<std::chrono::milliseconds>(time);
-    auto seconds = std::chrono::floor<std::chrono::seconds>(millis);
-    std::time_t as_time_t = std::chrono::system_clock::to_time_t(seconds);
-    std::tm utc{};
-    gmtime_r(&as_time_t, &utc);
-    char buffer[64]; // roomy enough for any int the compiler can imagine in these fields
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                  static_cast<int>((millis - seconds).count()));
-    return buffer;
 }
 
 // Invalid UTF-8 from a peer must not make the encoder throw on the way out.
@@ -509,6 +496,12 @@ std::variant<Inbound, DecodeError> decode_inbound(std::string_view frame) {
 }
 
 std::string encode(const core::Outbound& message) {
+    if (auto frame = encode_hot_frame(message))
+        return std::move(*frame);
+    return encode_through_tree(message);
+}
+
+std::string encode_through_tree(const core::Outbound& message) {
     return std::visit([](const auto& m) { return dump(encode_fields(m)); }, message);
 }
 

@@ -15,6 +15,9 @@ std::variant<Inbound, DecodeError> decode_inbound(std::string_view frame);
 
 // Frames the server sends. Each returns one compact JSON text.
 std::string encode(const core::Outbound& message);
+// The same frame built through a json tree, as every frame but the hottest few is: encode() must
+// give exactly this (the hot frames' test compares the two).
+std::string encode_through_tree(const core::Outbound& message);
 std::string encode(const Welcome& welcome);
 std::string encode_error(const std::string& code, const std::string& reason,
                          const std::string& ref = {});
