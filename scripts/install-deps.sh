@@ -55,3 +55,9 @@ if [ "${1:-}" = "--with-browser" ] &&
   echo "Installing browser-test modules (npm ci in tests/browser)"
   (cd tests/browser && npm ci --no-audit --no-fund)
 fi
+# The Node relay the load scenarios measure against (bench/node-relay): the suite runs each
+# scenario briefly (bench_load_runs) to prove that it still works.
+if [ "${1:-}" = "--with-browser" ] && [ ! -d bench/node-relay/node_modules/ws ]; then
+  echo "Installing the load benchmark's Node relay modules (npm ci in bench/node-relay)"
+  (cd bench/node-relay && npm ci --no-audit --no-fund)
+fi
