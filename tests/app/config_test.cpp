@@ -158,6 +158,8 @@ TEST_CASE("the demo configuration loads and resolves its paths next to the file"
 
     CHECK(loaded.limits.max_frame_bytes == 65536);
     CHECK(loaded.limits.max_connections == 20000);
+    CHECK(loaded.limits.max_connections_per_address == 1000);
+    CHECK(loaded.limits.max_handshakes_per_address == 32);
     CHECK(loaded.limits.session_lifetime == std::chrono::minutes(720));
     CHECK(loaded.policy.max_text_bytes == 4000);
     CHECK(loaded.policy.default_capacity == 3);
@@ -797,6 +799,69 @@ TEST_CASE("an abuse limit out of its range names the field and the range", "[con
          {{"session_idle_minutes", 10},
           {"ping_interval_seconds", 300},
           {"ping_timeout_seconds", 300}}},
+    };
+    for (const auto& [expected, limits] : cases) {
+        auto document = minimal_config();
+        document["limits"] = limits;
+        INFO(limits.dump());
+        CHECK_THAT(config_error(document, directory.path()), Contains(expected));
+    }
+}
+
+TEST_CASE("the per-address connection limits have generous defaults and are read",
+          "[config][limits]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    auto defaults = config::parse_config(document.dump(), directory.path());
+    // Many people share an address behind a carrier's NAT or a library's network.
+    CHECK(defaults.limits.max_connections_per_address == 1000);
+    CHECK(defaults.limits.max_handshakes_per_address == 32);
+
+    document["limits"] = {{"max_connections_per_address", 50}, {"max_handshakes_per_address", 50}};
+    auto loaded = config::parse_config(document.dump(), directory.path());
+    CHECK(loaded.limits.max_connections_per_address == 50);
+    CHECK(loaded.limits.max_handshakes_per_address == 50);
+
+    document["limits"] = {{"max_connections_per_address", 1}, {"max_handshakes_per_address", 1}};
+    auto smallest = config::parse_config(document.dump(), directory.path());
+    CHECK(smallest.limits.max_connections_per_address == 1);
+    CHECK(smallest.limits.max_handshakes_per_address == 1);
+
+    document["limits"] = {{"max_connections_per_address", 10'000'000},
+                          {"max_handshakes_per_address", 10'000'000}};
+    auto largest = config::parse_config(document.dump(), directory.path());
+    CHECK(largest.limits.max_connections_per_address == 10'000'000);
+    CHECK(largest.limits.max_handshakes_per_address == 10'000'000);
+}
+
+TEST_CASE("a per-address connection limit out of its range names the field and the range",
+          "[config][errors][limits]") {
+    ConfigDirectory directory;
+    const std::vector<std::pair<std::string, nlohmann::json>> cases = {
+        {"limits.max_connections_per_address: expected an integer from 1 to 10000000, got 0",
+         {{"max_connections_per_address", 0}}},
+        {"limits.max_connections_per_address: expected an integer from 1 to 10000000, got -5",
+         {{"max_connections_per_address", -5}}},
+        {"limits.max_connections_per_address: expected an integer from 1 to 10000000, got "
+         "10000001",
+         {{"max_connections_per_address", 10'000'001}}},
+        {"limits.max_connections_per_address: expected an integer from 1 to 10000000, got "
+         "\"1000\"",
+         {{"max_connections_per_address", "1000"}}},
+        {"limits.max_handshakes_per_address: expected an integer from 1 to 10000000, got 0",
+         {{"max_handshakes_per_address", 0}}},
+        {"limits.max_handshakes_per_address: expected an integer from 1 to 10000000, got 2.5",
+         {{"max_handshakes_per_address", 2.5}}},
+        {"limits.max_handshakes_per_address: expected an integer from 1 to 10000000, got true",
+         {{"max_handshakes_per_address", true}}},
+        // Every handshake is a connection too.
+        {"limits.max_handshakes_per_address: expected at most max_connections_per_address (10), "
+         "got 11",
+         {{"max_connections_per_address", 10}, {"max_handshakes_per_address", 11}}},
+        // The default of 32 handshakes, under a connection limit set lower.
+        {"limits.max_handshakes_per_address: expected at most max_connections_per_address (8), "
+         "got 32",
+         {{"max_connections_per_address", 8}}},
     };
     for (const auto& [expected, limits] : cases) {
         auto document = minimal_config();

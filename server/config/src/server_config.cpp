@@ -192,6 +192,20 @@ void read_limits(const Field& field, ServerConfig& config) {
             field.at("max_send_queue_bytes").integer(64 * 1024, 256 * 1024 * 1024);
     if (field.has("max_connections"))
         limits.max_connections = field.at("max_connections").integer(1, 10'000'000);
+    if (field.has("max_connections_per_address"))
+        limits.max_connections_per_address =
+            field.at("max_connections_per_address").integer(1, 10'000'000);
+    if (field.has("max_handshakes_per_address"))
+        limits.max_handshakes_per_address =
+            field.at("max_handshakes_per_address").integer(1, 10'000'000);
+    // Every handshake is a connection too: a larger handshake limit would never be reached, and
+    // says that one of the two is not what was meant.
+    if (limits.max_handshakes_per_address > limits.max_connections_per_address)
+        throw ConfigError(field.path() +
+                          ".max_handshakes_per_address: expected at most "
+                          "max_connections_per_address (" +
+                          std::to_string(limits.max_connections_per_address) + "), got " +
+                          std::to_string(limits.max_handshakes_per_address));
     if (field.has("session_lifetime_minutes"))
         limits.session_lifetime =
             std::chrono::minutes(field.at("session_lifetime_minutes").integer(1, 60 * 24 * 30));

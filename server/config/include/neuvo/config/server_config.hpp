@@ -30,6 +30,13 @@ struct Limits {
     std::size_t max_frame_bytes = 64 * 1024;        // larger WebSocket frames close with 1009
     std::size_t max_send_queue_bytes = 1024 * 1024; // a peer that stops reading is closed past it
     std::size_t max_connections = 20000;
+    // Per client address, against one machine tying up the server. Generous: a mobile carrier's
+    // NAT, a library's or an office's network puts many people behind one address, and every
+    // open conversation is a connection (an advisory point's advisors share an address too).
+    std::size_t max_connections_per_address = 1000;
+    // Connections of one address still in the TLS handshake or before their first whole HTTP
+    // request: the costly part nobody has signed for. A page opens a few at a time.
+    std::size_t max_handshakes_per_address = 32;
     std::size_t max_http_body_bytes = 16 * 1024;
     std::chrono::seconds session_lifetime = std::chrono::hours(12);
     // The WebSocket heartbeat: the server pings every ping_interval after the last answer, and a
