@@ -99,6 +99,9 @@ private:
                                        "The request could not be read.", 11, false));
             return;
         }
+        // A whole request has come: from now on the connection counts only as a connection
+        // against its address's limits, no longer as a handshake.
+        slot_.handshake_done();
         Request request = parser_->release();
         if (beast::websocket::is_upgrade(request))
             return upgrade(std::move(request));

@@ -65,18 +65,39 @@ void Listener::on_accept(boost::system::error_code error, tcp::socket socket) {
         boost::system::error_code ignored;
         socket.close(ignored);
     } else {
-        boost::system::error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
-        ConnectionSlot slot(context_.connections);
-        if (tls_)
-            std::make_shared<HttpSession<TlsStream>>(std::move(slot), context_, std::move(socket),
-                                                     *tls_)
-                ->run();
-        else
-            std::make_shared<HttpSession<PlainStream>>(std::move(slot), context_, std::move(socket))
-                ->run();
+        start_session(std::move(socket));
     }
     accept_next();
+}
+
+void Listener::start_session(tcp::socket socket) {
+    boost::system::error_code error;
+    auto peer = socket.remote_endpoint(error);
+    if (error) {
+        // Gone again already (reset before it was accepted): nothing to serve.
+        log_event(LogLevel::debug, "accepted_connection_gone", {{"error", error.message()}});
+        socket.close(error);
+        return;
+    }
+    // Refused before any TLS work: a crowd of connections from one address must not tie up
+    // the server for everyone else. The log names the limit, never the address (personal data).
+    auto admission = context_.address_limits.admit(peer.address());
+    if (!admission.slot) {
+        log_event(LogLevel::warning, "address_limit_reached",
+                  {{"limit", address_limit_name(admission.refused)},
+                   {"family", canonical_address(peer.address()).is_v4() ? "ipv4" : "ipv6"}});
+        socket.close(error);
+        return;
+    }
+    socket.set_option(tcp::no_delay(true), error);
+    ConnectionSlot slot(context_.connections, std::move(admission.slot));
+    if (tls_)
+        std::make_shared<HttpSession<TlsStream>>(std::move(slot), context_, std::move(socket),
+                                                 *tls_)
+            ->run();
+    else
+        std::make_shared<HttpSession<PlainStream>>(std::move(slot), context_, std::move(socket))
+            ->run();
 }
 
 } // namespace neuvo::net

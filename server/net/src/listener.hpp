@@ -24,6 +24,9 @@ public:
 private:
     void accept_next();
     void on_accept(boost::system::error_code error, boost::asio::ip::tcp::socket socket);
+    // Within the global limit: counts the connection against its address's limits
+    // (address_limits.hpp) and starts its session, or closes it at once when they are reached.
+    void start_session(boost::asio::ip::tcp::socket socket);
 
     boost::asio::io_context& io_;
     ServerContext& context_;

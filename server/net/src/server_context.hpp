@@ -1,5 +1,6 @@
 #pragma once
 
+#include "address_limits.hpp"
 #include "hub.hpp"
 #include "register_labels.hpp"
 #include "sign_in_guard.hpp"
@@ -12,6 +13,7 @@
 #include <atomic>
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace neuvo::net {
@@ -32,14 +34,21 @@ struct ServerContext {
     // Written once before the listeners run, only read after.
     std::vector<std::string> allowed_origins{};
     SignInGuard sign_in_guard{config.limits};
+    // Connections and unfinished handshakes per client address, beside the global count above.
+    AddressLimits address_limits{config.limits.max_connections_per_address,
+                                 config.limits.max_handshakes_per_address};
 };
 
-// Holds one unit of the connection limit for as long as a connection lives, whichever session
-// object currently owns it.
+// Holds one unit of the connection limit, and its address's slot (address_limits.hpp), for as
+// long as a connection lives, whichever session object currently owns it.
 class ConnectionSlot {
 public:
-    explicit ConnectionSlot(std::atomic<std::size_t>& counter) : counter_(&counter) { ++*counter_; }
-    ConnectionSlot(ConnectionSlot&& other) noexcept : counter_(other.counter_) {
+    ConnectionSlot(std::atomic<std::size_t>& counter, AddressSlot address)
+        : counter_(&counter), address_(std::move(address)) {
+        ++*counter_;
+    }
+    ConnectionSlot(ConnectionSlot&& other) noexcept
+        : counter_(other.counter_), address_(std::move(other.address_)) {
         other.counter_ = nullptr;
     }
     ConnectionSlot& operator=(ConnectionSlot&&) = delete;
@@ -49,8 +58,12 @@ public:
             --*counter_;
     }
 
+    // The TLS handshake and the first request are over: the address may start another.
+    void handshake_done() { address_.handshake_done(); }
+
 private:
     std::atomic<std::size_t>* counter_;
+    AddressSlot address_;
 };
 
 } // namespace neuvo::net
