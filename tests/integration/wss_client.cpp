@@ -17,6 +17,10 @@ WssClient::WssClient(unsigned short port, Options options) : ws_(io_, tls_) {
     // The test certificate is self-signed: these tests are about the server, not the PKI.
     tls_.set_verify_mode(asio::ssl::verify_none);
     auto& tcp_stream = beast::get_lowest_layer(ws_);
+    if (!options.source_address.empty()) {
+        tcp_stream.socket().open(tcp::v4());
+        tcp_stream.socket().bind(tcp::endpoint(asio::ip::make_address(options.source_address), 0));
+    }
     tcp_stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     // As browsers do: a small frame right after another (an ack after a message) must not wait
     // for the server's delayed ACK of the first.

@@ -41,6 +41,9 @@ public:
         // own origin, https://127.0.0.1:PORT, as its pages have; an empty text: no Origin at
         // all; anything else is sent as it is (e.g. a foreign site's "https://evil.example").
         std::optional<std::string> origin = std::nullopt;
+        // The local address to connect from (any of 127.0.0.0/8 on loopback), so that a test can
+        // play several client addresses; empty: the system's choice (127.0.0.1).
+        std::string source_address = {};
     };
 
     explicit WssClient(unsigned short port, Options options);
