@@ -201,6 +201,10 @@ function neuvoConfig(database, tlsPort, plainPort, maxCapacity) {
   config.document_root = path.join(root, 'client-web');
   config.threads = serverThreads;
   config.limits.max_connections = 1000000;
+  // Tens of thousands of connections from a few loopback addresses, up to 256 handshakes in
+  // flight per generator thread: the per-address limits would refuse most of them.
+  config.limits.max_connections_per_address = 1000000;
+  config.limits.max_handshakes_per_address = 1000000;
   config.limits.max_capacity = Math.max(maxCapacity, config.limits.default_capacity);
   // Thousands of connections on two cores may answer a ping late; this run is not about that.
   config.limits.ping_interval_seconds = 300;
