@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (fuzz/, clang, ASan + UBSan) into build-fuzz/ and runs each for the
-# given number of seconds (default 60), starting from its seeds in fuzz/corpus/<target>/ and
-# the inputs earlier runs found (build-fuzz/corpus/<target>/). Fails when any target finds a
-# crash, a sanitizer report, a broken invariant, a leak or a timeout; the input is then in
-# build-fuzz/artifacts/<target>/. Prints the executions per target.
+# Builds the libFuzzer targets (fuzz/, clang, ASan + UBSan) into build-asan/ (the sanitized test
+# build, shared with scripts/sanitize.sh address) and runs each for the given number of seconds
+# (default 60), starting from its seeds in fuzz/corpus/<target>/ and the inputs earlier runs
+# found (build-asan/fuzz-corpus/<target>/). Fails when any target finds a crash, a sanitizer
+# report, a broken invariant, a leak or a timeout; the input is then in
+# build-asan/fuzz-artifacts/<target>/. Prints the executions per target.
 #   scripts/fuzz.sh [seconds] [target...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,11 +19,9 @@ case "$seconds" in
 esac
 
 bash scripts/install-deps.sh --with-fuzz
+source scripts/sanitized-build.sh
 start=$(date +%s)
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DNEUVO_FUZZ=ON -DNEUVO_WERROR=ON \
-  -DBUILD_TESTING=OFF -DNEUVO_BENCHMARKS=OFF -DNEUVO_BROWSER_TESTS=OFF >/dev/null
-cmake --build build-fuzz -j "$(nproc)" --target fuzz_targets
+sanitized_build address fuzz_targets
 built=$(date +%s)
 echo "fuzz: build took $((built - start)) s"
 
@@ -36,15 +35,15 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN
 failed=()
 summary=()
 for target in "${targets[@]}"; do
-  work=build-fuzz/corpus/$target
-  artifacts=build-fuzz/artifacts/$target/
-  log=build-fuzz/$target.log
+  work=build-asan/fuzz-corpus/$target
+  artifacts=build-asan/fuzz-artifacts/$target/
+  log=build-asan/fuzz-$target.log
   mkdir -p "$work" "$artifacts"
   dict=()
   [ -f "fuzz/$target.dict" ] && dict=(-dict="fuzz/$target.dict")
   echo "fuzz: $target for $seconds s"
   status=0
-  "build-fuzz/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  "build-asan/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$artifacts" "${dict[@]}" \
     "$work" "fuzz/corpus/$target" >"$log" 2>&1 || status=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the tests under sanitizers, in a build directory of their own (clang, -O1, warnings are
-# errors, the first report fails the test):
-#   scripts/sanitize.sh address   ASan + UBSan build (build-asan/) of the whole suite, then CTest
-#                                 (the browser tests excepted; see the README)
+# errors, the first report fails the test; scripts/sanitized-build.sh):
+#   scripts/sanitize.sh address   ASan + UBSan build (build-asan/, shared with scripts/fuzz.sh) of
+#                                 the whole suite, then CTest (the browser tests and benchmarks
+#                                 excepted; see the README)
 #   scripts/sanitize.sh thread    TSan build (build-tsan/) of the server and the integration
 #                                 tests, then the integration tests (tests/tsan.supp)
 # Further arguments go to ctest, e.g. `scripts/sanitize.sh address -R config`.
@@ -19,6 +20,7 @@ address | thread) shift ;;
 esac
 
 bash scripts/install-deps.sh --with-sanitizers
+source scripts/sanitized-build.sh
 start=$(date +%s)
 
 dir=build-$([ "$kind" = address ] && echo asan || echo tsan)
@@ -34,16 +36,12 @@ if [ "$kind" = address ]; then
   export ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
   export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 else
-  targets=(--target integration_tests neuvo-server)
+  targets=(integration_tests neuvo-server)
   tests=(-R '^integration:')
   export TSAN_OPTIONS="log_path=$reports/tsan:suppressions=$PWD/tests/tsan.supp:halt_on_error=1:second_deadlock_stack=1${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
 fi
 
-# -O1: the sanitizers' own advice, and a quicker build than -O2 on a small machine.
-CC=clang CXX=clang++ cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DNEUVO_SANITIZE="$kind" -DNEUVO_WERROR=ON \
-  -DNEUVO_BROWSER_TESTS=OFF >/dev/null
-cmake --build "$dir" -j "$(nproc)" "${targets[@]}"
+sanitized_build "$kind" "${targets[@]}"
 built=$(date +%s)
 echo "sanitize $kind: build took $((built - start)) s"
 

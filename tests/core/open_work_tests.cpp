@@ -65,8 +65,10 @@ struct KeptWork {
             work.visits.push_back(visit);
         }
         for (const auto& [id, advisor] : advisors) {
+            // A copy for the lambda: clang 14 cannot capture a structured binding.
+            const auto wanted = id;
             auto account = std::find_if(accounts.begin(), accounts.end(),
-                                        [&](const AdvisorProfile& p) { return p.id == id; });
+                                        [&](const AdvisorProfile& p) { return p.id == wanted; });
             if (account != accounts.end()) {
                 work.advisors.emplace_back(advisor, *account);
             }
