@@ -337,6 +337,9 @@ TEST_CASE("a transfer to a language's queue keeps the conversation until the nex
     CHECK(row.starts_with("visit served point=092-vantaa advisor_point=092-vantaa chat ar "
                           "home=091"));
     CHECK(row.find("transfers=1 from=091-virka to=092-vantaa") != std::string::npos);
+    // Taken over from the queue, it is still the one conversation: begun once, closed once.
+    CHECK(f.board.conversations_begun() == 1);
+    CHECK(f.board.conversations_closed() == 1);
 }
 
 TEST_CASE("a lead who does not come back leaves the conversation to the invited advisor",

@@ -191,3 +191,21 @@ TEST_CASE("an advisor who steps away keeps the conversations", "[core][conversat
                 "to 3: queued r-3 fi position=1 advisors=2 wait=0"});
     CHECK(f.board.queue_length("fi") == 1);
 }
+
+TEST_CASE("conversations begun and closed are counted for the metrics", "[core][conversation]") {
+    TwoConversations f;
+    CHECK(f.board.conversations_begun() == 2);
+    CHECK(f.board.conversations_closed() == 0);
+    // A client that gives up waiting began nothing and ends nothing.
+    f.client(3, "fi", "091");
+    f.board.cancel_request(3, "r-3", "x-1");
+    CHECK(f.board.conversations_begun() == 2);
+    CHECK(f.board.conversations_closed() == 0);
+    f.board.post_message(1, "c-1", "m-1", "Hei");
+    f.board.end_conversation(10, "c-1", "e-1");
+    CHECK(f.board.conversations_begun() == 2);
+    CHECK(f.board.conversations_closed() == 1);
+    f.board.end_conversation(2, "c-2", "e-2");
+    CHECK(f.board.conversations_closed() == 2);
+    CHECK(f.board.open_conversations() == 0);
+}

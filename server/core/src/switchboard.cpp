@@ -589,4 +589,12 @@ std::size_t Switchboard::wrapups_due() const {
     return state_->wrapups.size();
 }
 
+std::uint64_t Switchboard::conversations_begun() const {
+    return state_->conversations_begun;
+}
+
+std::uint64_t Switchboard::conversations_closed() const {
+    return state_->conversations_closed;
+}
+
 } // namespace neuvo::core

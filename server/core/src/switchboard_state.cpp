@@ -129,6 +129,7 @@ void Switchboard::State::accept(const std::string& offer_id, Effects& effects) {
             .first->second;
     talk.add_advisor(advisor.profile.id, advisor.session, true);
     talk.last_lead_point = advisor.profile.point_id;
+    ++conversations_begun;
     session.conversation = offer_id;
     advisor.conversations.push_back(offer_id);
 
@@ -218,6 +219,7 @@ void Switchboard::State::close_conversation(std::string id, const std::string& r
         effects.push_back(RecordVisit{std::move(visit)});
     }
     conversations.erase(it);
+    ++conversations_closed;
     // The conversation's content goes from the store now; its register row is all that stays.
     effects.push_back(ForgetConversation{id});
     touched_clients.insert(facts.client);

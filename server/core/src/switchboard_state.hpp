@@ -128,6 +128,9 @@ struct Switchboard::State {
     std::map<std::string, ConsultThread> consults;
     std::map<std::string, PendingWrapup> wrapups; // by conversation id
     std::uint64_t consults_opened = 0;
+    // Since start, for the shell's metrics (Switchboard::conversations_begun and _closed).
+    std::uint64_t conversations_begun = 0;
+    std::uint64_t conversations_closed = 0;
 
     // Deadlines, earliest first, so that tick and next_deadline never scan everything.
     std::set<std::pair<TimePoint, std::string>> offer_deadlines;

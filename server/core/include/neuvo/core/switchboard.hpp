@@ -261,6 +261,11 @@ public:
     std::size_t advisors_signed_in() const;
     // Ended conversations whose register row still waits for a wrap-up (or for the store).
     std::size_t wrapups_due() const;
+    // Conversations that began (an advisor accepted a new request) and that ended, since this
+    // switchboard was made: the shell's metrics. Conversations restored after a restart began in
+    // an earlier run, so they are not counted as begun again, but count when they end.
+    std::uint64_t conversations_begun() const;
+    std::uint64_t conversations_closed() const;
 
 private:
     Effects answer_offer(SessionId session, const std::string& conversation, const std::string& ref,
