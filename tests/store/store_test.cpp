@@ -126,6 +126,13 @@ TEST_CASE("a refused visit fails alone and the rest of its batch commits", "[sto
         store.record_visit(bad, remember("bad"));
         store.record_visit(visit(3), remember("third"));
         store.flush();
+        // The metrics' view: two rows, one failed job, at least one batch (the flush's barrier
+        // may have run in a batch of its own), nothing left waiting.
+        const Store::Activity activity = store.activity();
+        CHECK(activity.register_rows_written == 2);
+        CHECK(activity.failed_jobs == 1);
+        CHECK(activity.batches >= 1);
+        CHECK(activity.pending_jobs == 0);
     }
     CHECK(results == std::vector<std::string>{"first committed", "bad failed", "third committed"});
     const auto rows = Database(scratch.database_path()).visits();

@@ -53,7 +53,13 @@ void BatchWriter::submit(WriterJob job) {
             return;
         }
     }
+    failed_jobs_.fetch_add(1, std::memory_order_relaxed);
     finish(job, false);
+}
+
+std::size_t BatchWriter::pending() {
+    std::lock_guard lock(mutex_);
+    return pending_.size();
 }
 
 void BatchWriter::run() {
@@ -128,6 +134,10 @@ void BatchWriter::run_batch(std::vector<WriterJob>& batch) {
         report("cannot checkpoint the log after deleting content", std::current_exception());
     }
 
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    failed_jobs_.fetch_add(
+        static_cast<std::uint64_t>(std::count(succeeded.begin(), succeeded.end(), false)),
+        std::memory_order_relaxed);
     // Only now: a caller told "true" must be able to rely on the row surviving a crash.
     for (std::size_t i = 0; i < batch.size(); ++i) {
         finish(batch[i], succeeded[i]);

@@ -2,7 +2,9 @@
 
 #include "neuvo/store/database.hpp"
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -33,6 +35,12 @@ public:
     void submit(WriterJob job);
     bool on_writer_thread() const { return std::this_thread::get_id() == thread_.get_id(); }
 
+    // For the metrics, from any thread: batches run (each one transaction), jobs whose work did
+    // not become durable, and jobs submitted but not yet run.
+    std::uint64_t batches() const { return batches_.load(std::memory_order_relaxed); }
+    std::uint64_t failed_jobs() const { return failed_jobs_.load(std::memory_order_relaxed); }
+    std::size_t pending();
+
 private:
     void run();
     void run_batch(std::vector<WriterJob>& batch);
@@ -43,6 +51,8 @@ private:
     std::vector<WriterJob> pending_;
     bool stopping_ = false;
     bool stopped_ = false;
+    std::atomic<std::uint64_t> batches_{0};
+    std::atomic<std::uint64_t> failed_jobs_{0};
     std::thread thread_; // last, so that it starts after everything it uses exists
 };
 

@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include <atomic>
 #include <deque>
 #include <future>
 #include <stdexcept>
@@ -150,6 +151,7 @@ struct Store::Impl {
     // only and on the writer thread only, so the id never reaches the disk. Oldest forgotten
     // first; a rating that finds nothing here is dropped.
     RecentVisits recent_visits;
+    std::atomic<std::uint64_t> register_rows_written{0};
     // Used only on the hashing thread; made on first need so that opening the store stays fast.
     std::optional<std::string> dummy_hash;
 
@@ -221,8 +223,24 @@ void Store::record_visit(core::VisitRecord record, std::function<void(bool)> don
                 impl->recent_visits.remember(record.conversation, id);
             }
         },
-        std::move(done),
+        [impl, done = std::move(done)](bool committed) {
+            if (committed) {
+                impl->register_rows_written.fetch_add(1, std::memory_order_relaxed);
+            }
+            if (done) {
+                done(committed);
+            }
+        },
     });
+}
+
+Store::Activity Store::activity() const {
+    Activity activity;
+    activity.register_rows_written = impl_->register_rows_written.load(std::memory_order_relaxed);
+    activity.batches = impl_->writer.batches();
+    activity.failed_jobs = impl_->writer.failed_jobs();
+    activity.pending_jobs = impl_->writer.pending();
+    return activity;
 }
 
 void Store::record_rating(std::string conversation, int rating, std::function<void(bool)> done) {

@@ -100,6 +100,17 @@ public:
     };
     OpenWorkAtStart open_work();
 
+    // What the store has done since it was opened, for the server's metrics; any thread, never
+    // waits on the disk. A job is one request (a register row, a sign-in step, a batch of open
+    // work ...); a batch is one transaction of every job that was pending.
+    struct Activity {
+        std::uint64_t register_rows_written = 0; // committed by record_visit
+        std::uint64_t batches = 0;
+        std::uint64_t failed_jobs = 0; // their callers were told false
+        std::size_t pending_jobs = 0;  // submitted, not yet run
+    };
+    Activity activity() const;
+
     // Blocks until every job submitted before the call has been committed and its callback has
     // run, sign-ins included. Throws std::logic_error when called from a store callback.
     void flush();
