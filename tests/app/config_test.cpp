@@ -629,6 +629,89 @@ TEST_CASE("register.retention_days is a number of days from a month to fifty yea
                Contains("register: expected an object such as {\"retention_days\": 1826}"));
 }
 
+// ---- Metrics ----
+
+TEST_CASE("metrics are off unless configured, then on a loopback listener of their own",
+          "[config][metrics]") {
+    ConfigDirectory directory;
+    auto document = minimal_config();
+    auto off = config::parse_config(document.dump(), directory.path());
+    CHECK_FALSE(off.metrics.enabled);
+
+    document["metrics"] = json::object();
+    auto on = config::parse_config(document.dump(), directory.path());
+    CHECK(on.metrics.enabled);
+    CHECK_FALSE(on.metrics.on_public_port);
+    CHECK(on.metrics.listen.address == "127.0.0.1");
+    CHECK(on.metrics.listen.port == 9464);
+    CHECK(on.metrics.bearer_token.empty());
+
+    document["metrics"] = {{"enabled", false}};
+    CHECK_FALSE(config::parse_config(document.dump(), directory.path()).metrics.enabled);
+
+    document["metrics"] = {{"listen", {{"address", "::1"}, {"port", 9100}}}};
+    auto moved = config::parse_config(document.dump(), directory.path());
+    CHECK(moved.metrics.listen.address == "::1");
+    CHECK(moved.metrics.listen.port == 9100);
+}
+
+TEST_CASE("a metrics token is read from its file, and required off loopback and on the public "
+          "port",
+          "[config][metrics]") {
+    ConfigDirectory directory;
+    const std::string token(64, 'a');
+    write_file(directory.path() / "metrics-token", token + "\n");
+    auto document = minimal_config();
+    document["metrics"] = {{"listen", {{"address", "0.0.0.0"}, {"port", 9464}}},
+                           {"token_file", "metrics-token"}};
+    auto wide = config::parse_config(document.dump(), directory.path());
+    CHECK(wide.metrics.bearer_token == token);
+    CHECK(wide.metrics.listen.address == "0.0.0.0");
+
+    document["metrics"] = {{"on_public_port", true}, {"token_file", "metrics-token"}};
+    auto public_port = config::parse_config(document.dump(), directory.path());
+    CHECK(public_port.metrics.on_public_port);
+    CHECK(public_port.metrics.bearer_token == token);
+}
+
+TEST_CASE("a metrics setting that would expose the numbers or cannot work is refused",
+          "[config][errors][metrics]") {
+    ConfigDirectory directory;
+    write_file(directory.path() / "short-token", "abc\n");
+    write_file(directory.path() / "blank-token",
+               std::string(20, 'a') + " " + std::string(20, 'b') + "\n");
+    const std::vector<std::pair<std::string, json>> cases = {
+        {"metrics: expected an object such as {\"listen\": {\"address\": \"127.0.0.1\", "
+         "\"port\": 9464}}, got true",
+         true},
+        {"metrics.enabled: expected true or false, got \"yes\"", {{"enabled", "yes"}}},
+        {"metrics.listen.address: expected a loopback address (127.0.0.1 or ::1), or a "
+         "metrics.token_file: the metrics listener speaks plain HTTP, got \"0.0.0.0\"",
+         {{"listen", {{"address", "0.0.0.0"}, {"port", 9464}}}}},
+        {"metrics.listen.port: expected an integer from 0 to 65535, got 70000",
+         {{"listen", {{"address", "127.0.0.1"}, {"port", 70000}}}}},
+        {"metrics.listen: expected an address and port that no other listener uses",
+         {{"listen", {{"address", "127.0.0.1"}, {"port", 8443}}}}},
+        {"metrics.token_file: expected a token file, since metrics.on_public_port puts /metrics "
+         "where anyone can reach it",
+         {{"on_public_port", true}}},
+        {"metrics.listen: expected nothing: metrics.on_public_port serves /metrics on the HTTPS "
+         "port instead",
+         {{"on_public_port", true}, {"listen", {{"address", "127.0.0.1"}, {"port", 9464}}}}},
+        {"metrics.token_file: expected a readable file, but", {{"token_file", "no-such-token"}}},
+        {"metrics.token_file: expected a file whose first line is a token of 32 to 256 visible "
+         "ASCII characters (e.g. from `openssl rand -hex 32`), but",
+         {{"token_file", "short-token"}}},
+        {"holds 41 characters with blanks or control characters", {{"token_file", "blank-token"}}},
+    };
+    for (const auto& [expected, metrics] : cases) {
+        auto document = minimal_config();
+        document["metrics"] = metrics;
+        INFO(metrics.dump());
+        CHECK_THAT(config_error(document, directory.path()), Contains(expected));
+    }
+}
+
 // ---- Allowed origins and the log level ----
 
 TEST_CASE("without allowed_origins the list is empty: the server allows its own origins",

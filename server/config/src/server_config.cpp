@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <fstream>
 #include <set>
@@ -147,6 +150,72 @@ void read_allowed_origins(const Field& field, ServerConfig& config) {
             item.fail("an origin not listed before (hosts are compared in lower case and the "
                       "default port left out)");
         config.allowed_origins.push_back(std::move(*origin));
+    }
+}
+
+// An IP address only this machine reaches: 127.0.0.0/8 or ::1.
+bool loopback_address(const std::string& address) {
+    unsigned char bytes[16];
+    if (inet_pton(AF_INET, address.c_str(), bytes) == 1)
+        return bytes[0] == 127;
+    static const unsigned char ipv6_loopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    return inet_pton(AF_INET6, address.c_str(), bytes) == 1 &&
+           std::equal(bytes, bytes + 16, ipv6_loopback);
+}
+
+// The scrape token: the file's first line, 32 to 256 visible ASCII characters (no blanks, which
+// an Authorization header could not carry unambiguously).
+std::string read_bearer_token(const Field& field, const std::filesystem::path& base) {
+    const auto path = existing_file(field, base);
+    std::ifstream in(path, std::ios::binary);
+    std::string token;
+    std::getline(in, token);
+    while (!token.empty() && (token.back() == '\r' || token.back() == ' ' || token.back() == '\t'))
+        token.pop_back();
+    const bool visible =
+        std::all_of(token.begin(), token.end(), [](char c) { return c > ' ' && c < 127; });
+    if (!in.good() && !in.eof())
+        throw ConfigError(field.path() + ": " + path.string() + " cannot be read");
+    if (token.size() < 32 || token.size() > 256 || !visible)
+        throw ConfigError(field.path() +
+                          ": expected a file whose first line is a token of 32 to "
+                          "256 visible ASCII characters (e.g. from `openssl rand "
+                          "-hex 32`), but " +
+                          path.string() + " holds " + std::to_string(token.size()) + " characters" +
+                          (visible ? "" : " with blanks or control characters"));
+    return token;
+}
+
+void read_metrics(const Field& field, const std::filesystem::path& base, ServerConfig& config) {
+    if (!field.value().is_object())
+        field.fail("an object such as {\"listen\": {\"address\": \"127.0.0.1\", \"port\": 9464}}");
+    MetricsSettings& metrics = config.metrics;
+    metrics.enabled = field.has("enabled") ? field.at("enabled").boolean() : true;
+    if (field.has("on_public_port"))
+        metrics.on_public_port = field.at("on_public_port").boolean();
+    if (field.has("listen")) {
+        if (metrics.on_public_port)
+            field.at("listen").fail("nothing: metrics.on_public_port serves /metrics on the "
+                                    "HTTPS port instead");
+        metrics.listen = endpoint(field.at("listen"));
+    }
+    if (field.has("token_file"))
+        metrics.bearer_token = read_bearer_token(field.at("token_file"), base);
+    if (metrics.bearer_token.empty()) {
+        if (metrics.on_public_port)
+            throw ConfigError("metrics.token_file: expected a token file, since "
+                              "metrics.on_public_port puts /metrics where anyone can reach it");
+        if (!loopback_address(metrics.listen.address))
+            field.at("listen").at("address").fail(
+                "a loopback address (127.0.0.1 or ::1), or a metrics.token_file: the metrics "
+                "listener speaks plain HTTP");
+    }
+    if (!metrics.on_public_port && metrics.listen.port != 0) {
+        auto clashes = [&](const Endpoint& other) {
+            return other.port == metrics.listen.port && other.address == metrics.listen.address;
+        };
+        if (clashes(config.listen) || (config.plain_http && clashes(*config.plain_http)))
+            field.at("listen").fail("an address and port that no other listener uses");
     }
 }
 
@@ -487,6 +556,8 @@ ServerConfig parse_config(const std::string& text, const std::filesystem::path& 
             config.visit_register.retention =
                 std::chrono::days(visit_register.at("retention_days").integer(31, 366 * 50));
     }
+    if (root.has("metrics"))
+        read_metrics(root.at("metrics"), base, config);
     if (root.has("timezone")) {
         config.timezone = root.at("timezone").text();
         // An unknown zone would silently become UTC and shift every schedule by hours.

@@ -62,6 +62,20 @@ struct VisitRegisterSettings {
     std::chrono::days retention = std::chrono::days(1826);
 };
 
+// GET /metrics for Prometheus: the server's numbers, never content or anyone's data. Off unless
+// the file has "metrics". Served either on a listener of its own (plain HTTP, nothing but
+// /metrics; loopback by default) or, with `on_public_port`, on the HTTPS port, where a token is
+// required: nobody scrapes it anonymously from the public port.
+struct MetricsSettings {
+    bool enabled = false;
+    bool on_public_port = false;
+    // The listener of its own, when not on the public port.
+    Endpoint listen{"127.0.0.1", 9464};
+    // When not empty, every scrape must send "Authorization: Bearer <token>"; read from
+    // metrics.token_file. Required on the public port and on a listener that is not loopback.
+    std::string bearer_token;
+};
+
 // How much the server logs (one JSON object per line on stderr): this level and above.
 enum class LogLevel { debug, info, warning, error };
 
@@ -91,6 +105,7 @@ struct ServerConfig {
     std::vector<std::string> allowed_origins;
     LogLevel log_level = LogLevel::info;
     VisitRegisterSettings visit_register; // "register" in the file
+    MetricsSettings metrics;
     core::Policy policy;
     core::ServiceNetwork network;
 };
