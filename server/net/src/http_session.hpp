@@ -4,6 +4,7 @@
 #include "http_support.hpp"
 #include "live_view_json.hpp"
 #include "log.hpp"
+#include "metrics_endpoint.hpp"
 #include "server_context.hpp"
 #include "static_files.hpp"
 #include "statistics_api.hpp"
@@ -225,6 +226,13 @@ private:
             return shared_answers(std::move(request));
         if (is_statistics_path(path))
             return statistics(std::move(request));
+        // Only with a token (the configuration requires one there): never anonymously here.
+        if (path == metrics_path && context_.config.metrics.enabled &&
+            context_.config.metrics.on_public_port)
+            return serve_metrics(context_, request, stream_.get_executor(),
+                                 [self = self()](http::response<http::string_body> response) {
+                                     self->respond(std::move(response));
+                                 });
         if (path.starts_with("/api/") || path.starts_with("/ws/"))
             return respond(error_response(http::status::not_found, "not_found", "No such resource.",
                                           request.version(), request.keep_alive()));
@@ -296,6 +304,7 @@ private:
         auto login = body["login"].get<std::string>();
         // Refused before the password is looked at: a guesser must not cost an argon2id check.
         if (auto wait = context_.sign_in_guard.begin(login, remote_address_)) {
+            context_.hub.metrics().rate_limited(RateLimit::sign_in);
             log_event(LogLevel::warning, "sign_in_throttled",
                       {{"retry_after_seconds", std::to_string(wait->count())}});
             return respond(too_many_attempts(*wait, version, keep_alive));
@@ -443,6 +452,7 @@ private:
     // ---- Writing ----
 
     template <class Body> void respond(http::response<Body> response) {
+        context_.hub.metrics().http_response(response.result_int());
         add_security_headers(response.base(), tls);
         auto shared = std::make_shared<http::response<Body>>(std::move(response));
         beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));

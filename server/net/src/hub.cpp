@@ -60,9 +60,10 @@ std::string resume_token() {
 } // namespace
 
 Hub::Hub(boost::asio::io_context& io, core::ServiceNetwork network, core::Policy policy,
-         store::Store& store)
+         store::Store& store, Metrics& metrics)
     : strand_(boost::asio::make_strand(io)), timer_(strand_), network_(network),
-      board_(std::move(network), policy, clock_, random_prefix()), store_(store) {
+      board_(std::move(network), policy, clock_, random_prefix()), store_(store),
+      metrics_(metrics) {
     restore_open_work();
 }
 
@@ -261,6 +262,7 @@ core::SessionId Hub::socket_of(core::SessionId session) const {
 void Hub::continue_on(core::SessionId socket, core::SessionId session) {
     const core::SessionId older = socket_of(session);
     if (auto it = peers_.find(older); it != peers_.end() && older != socket) {
+        metrics_.error_sent("session_replaced");
         it->second->send(std::make_shared<const std::string>(protocol::encode_error(
             "session_replaced", "the conversation continues on another connection")));
         it->second->close(websocket::close_code::policy_error, "continued on another connection");
@@ -273,6 +275,42 @@ void Hub::continue_on(core::SessionId socket, core::SessionId session) {
 
 void Hub::live_view(std::function<void(core::LiveView)> done) {
     boost::asio::post(strand_, [this, done = std::move(done)] { done(board_.live_view()); });
+}
+
+// From the supervisors' live view, of which only counts are taken: the advisors' names in it go
+// no further than this function.
+void Hub::metrics_snapshot(std::function<void(HubSnapshot)> done) {
+    boost::asio::post(strand_, [this, done = std::move(done)] {
+        const core::LiveView view = board_.live_view();
+        HubSnapshot snapshot;
+        for (const core::Language& language : network_.languages) {
+            HubSnapshot::Language row;
+            row.language = language.tag;
+            for (const core::LanguageQueueView& seen : view.languages) {
+                if (seen.language != language.tag)
+                    continue;
+                row.waiting = seen.waiting;
+                row.oldest_wait_seconds = seen.longest_wait_seconds;
+                row.advisors_signed_in = seen.advisors_signed_in;
+                row.advisors_available = seen.advisors_available;
+                row.unmet_requests = seen.unmet_requests;
+            }
+            snapshot.languages.push_back(std::move(row));
+        }
+        for (const core::AdvisorView& advisor : view.advisors) {
+            if (!advisor.connected)
+                ++snapshot.advisors_reconnecting;
+            else if (advisor.status == core::Presence::available)
+                ++snapshot.advisors_available;
+            else
+                ++snapshot.advisors_away;
+        }
+        snapshot.conversations_open = static_cast<std::int64_t>(board_.open_conversations());
+        snapshot.wrapups_due = static_cast<std::int64_t>(board_.wrapups_due());
+        snapshot.conversations_started = board_.conversations_begun();
+        snapshot.conversations_ended = board_.conversations_closed();
+        done(std::move(snapshot));
+    });
 }
 
 // The core has no timers: it says when it next needs the time to move on, and the hub wakes it
@@ -297,6 +335,16 @@ void Hub::arm_timer() {
     });
 }
 
+// The metrics of one message the core sends: a type check for most, nothing allocated.
+void Hub::count(const core::Outbound& message) {
+    if (const auto* accepted = std::get_if<core::MessageAccepted>(&message)) {
+        if (!accepted->duplicate)
+            (accepted->consult ? metrics_.consult_messages : metrics_.chat_messages).add();
+    } else if (const auto* error = std::get_if<core::ErrorReply>(&message)) {
+        metrics_.error_sent(error->code);
+    }
+}
+
 void Hub::apply(core::Effects effects) {
     std::vector<core::Effect> open_work;
     for (const auto& effect : effects) {
@@ -308,6 +356,7 @@ void Hub::apply(core::Effects effects) {
     std::vector<std::pair<core::SessionId, std::string>> after_commit;
     for (auto& effect : effects) {
         if (auto* deliver = std::get_if<core::Deliver>(&effect)) {
+            count(deliver->message);
             if (!open_work.empty() &&
                 std::holds_alternative<core::MessageAccepted>(deliver->message)) {
                 after_commit.emplace_back(deliver->to, protocol::encode(deliver->message));
@@ -315,6 +364,8 @@ void Hub::apply(core::Effects effects) {
             }
             send_to(deliver->to, protocol::encode(deliver->message));
         } else if (auto* visit = std::get_if<core::RecordVisit>(&effect)) {
+            (visit->record.outcome == "served" ? metrics_.served_waits : metrics_.unserved_waits)
+                .observe(visit->record.wait_seconds);
             // The core hears back only after the commit: an advisor told "saved" has the row.
             std::string conversation = visit->record.conversation;
             store_.record_visit(std::move(visit->record),
@@ -338,6 +389,7 @@ void Hub::apply(core::Effects effects) {
             auto it = peers_.find(socket_of(close->session));
             if (it == peers_.end())
                 continue;
+            metrics_.error_sent("session_replaced");
             it->second->send(std::make_shared<const std::string>(
                 protocol::encode_error("session_replaced", close->reason)));
             it->second->close(websocket::close_code::policy_error, close->reason);

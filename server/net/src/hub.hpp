@@ -1,5 +1,6 @@
 #pragma once
 
+#include "metrics.hpp"
 #include "peer.hpp"
 
 #include "neuvo/core/switchboard.hpp"
@@ -24,8 +25,9 @@ namespace neuvo::net {
 // Every public member is thread-safe.
 class Hub {
 public:
+    // `metrics` is counted into from here and from every session; it outlives the hub.
     Hub(boost::asio::io_context& io, core::ServiceNetwork network, core::Policy policy,
-        store::Store& store);
+        store::Store& store, Metrics& metrics);
     // Waits for the store to commit everything the hub sent it: its callbacks post back to the
     // strand, which must still exist when they do (they never run after this).
     ~Hub();
@@ -48,15 +50,19 @@ public:
     void shut_down();
     // A snapshot of queues and advisors for supervisors; `done` runs on the hub's strand.
     void live_view(std::function<void(core::LiveView)> done);
+    // The queues', advisors' and conversations' numbers for a scrape; `done` runs on the strand.
+    void metrics_snapshot(std::function<void(HubSnapshot)> done);
 
     // Runs `then` on the hub's strand after everything posted to the hub before this call.
     void after_pending_work(std::function<void()> then);
 
     const core::ServiceNetwork& network() const { return network_; }
+    Metrics& metrics() const { return metrics_; }
 
 private:
     void restore_open_work();
     void apply(core::Effects effects);
+    void count(const core::Outbound& message);
     void arm_timer();
     void send_to(core::SessionId id, const std::string& frame);
     // The core's session a socket speaks for: its own number, unless it resumed an earlier one.
@@ -75,6 +81,7 @@ private:
     core::SystemClock clock_;
     core::Switchboard board_;
     store::Store& store_;
+    Metrics& metrics_;
     std::unordered_map<core::SessionId, std::shared_ptr<Peer>> peers_; // by socket
     // Only for sockets that resumed an earlier session, both ways.
     std::unordered_map<core::SessionId, core::SessionId> session_of_socket_;

@@ -61,6 +61,7 @@ void Listener::on_accept(boost::system::error_code error, tcp::socket socket) {
         // Typically out of file descriptors: log and keep accepting rather than spin or die.
         log_event(LogLevel::warning, "accept_failed", {{"error", error.message()}});
     } else if (context_.connections.load() >= context_.config.limits.max_connections) {
+        context_.hub.metrics().refused(ConnectionRefusal::connection_limit);
         log_event(LogLevel::warning, "connection_limit_reached");
         boost::system::error_code ignored;
         socket.close(ignored);
@@ -89,6 +90,7 @@ void Listener::start_session(tcp::socket socket) {
         socket.close(error);
         return;
     }
+    context_.hub.metrics().connections_accepted.add();
     socket.set_option(tcp::no_delay(true), error);
     ConnectionSlot slot(context_.connections, std::move(admission.slot));
     if (tls_)

@@ -4,6 +4,7 @@
 #include "hub.hpp"
 #include "listener.hpp"
 #include "log.hpp"
+#include "metrics_endpoint.hpp"
 #include "retention.hpp"
 #include "server_context.hpp"
 #include "tls_context.hpp"
@@ -57,8 +58,8 @@ struct Server::Impl {
     Impl(config::ServerConfig configuration, store::Store& store)
         : config(std::move(configuration)), control(asio::make_strand(io)),
           tls(make_tls_context(config.certificate, config.private_key)),
-          hub(io, config.network, config.policy, store), context{config, store, hub,
-                                                                 reports.get_executor()},
+          hub(io, config.network, config.policy, store, metrics), context{config, store, hub,
+                                                                          reports.get_executor()},
           signals(control, SIGINT, SIGTERM), grace_timer(control), retention_timer(control) {
         set_log_level(log_level_of(config.log_level));
         context.labels = RegisterLabels::load(config.document_root);
@@ -88,6 +89,8 @@ struct Server::Impl {
         log_event(LogLevel::info, "shutting_down");
         for (auto& listener : listeners)
             listener->stop();
+        if (metrics_listener)
+            metrics_listener->stop();
         signals.cancel();
         retention_timer.cancel();
         hub.shut_down();
@@ -129,6 +132,7 @@ struct Server::Impl {
     // Before the hub and the context, so that it is joined after them while `io` still exists:
     // its last tasks post their answers to the connections' strands.
     asio::thread_pool reports{1};
+    Metrics metrics; // before the hub, which counts into it to its end
     Hub hub;
     ServerContext context;
     asio::signal_set signals;
@@ -136,6 +140,8 @@ struct Server::Impl {
     asio::steady_timer retention_timer;
     core::SystemClock clock;
     std::vector<std::shared_ptr<Listener>> listeners;
+    std::shared_ptr<MetricsListener> metrics_listener; // metrics.listen, when configured
+    unsigned short metrics_port = 0;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
 };
 
@@ -153,6 +159,15 @@ unsigned short Server::bind() {
         auto plain_listener = std::make_shared<Listener>(impl_->io, impl_->context, nullptr);
         plain_port = plain_listener->bind(*impl_->config.plain_http);
         impl_->listeners.push_back(plain_listener);
+    }
+    const auto& metrics = impl_->config.metrics;
+    if (metrics.enabled && !metrics.on_public_port) {
+        impl_->metrics_listener = std::make_shared<MetricsListener>(impl_->io, impl_->context);
+        impl_->metrics_port = impl_->metrics_listener->bind(metrics.listen);
+        log_event(LogLevel::info, "metrics_listening",
+                  {{"address", metrics.listen.address},
+                   {"port", std::to_string(impl_->metrics_port)},
+                   {"token", metrics.bearer_token.empty() ? "none" : "required"}});
     }
     // Only pages of these origins may open a WebSocket: another site's page in the same browser
     // would otherwise be sent the advisor's cookie with its handshake. Known only now when the
@@ -181,6 +196,8 @@ void Server::run() {
     });
     for (auto& listener : impl.listeners)
         listener->run();
+    if (impl.metrics_listener)
+        impl.metrics_listener->run();
     asio::post(impl.control, [&impl] { impl.delete_expired_visits(); });
 
     unsigned threads = impl.config.threads;
@@ -192,6 +209,10 @@ void Server::run() {
     run_handlers(impl.io);
     for (auto& thread : pool)
         thread.join();
+}
+
+unsigned short Server::metrics_port() const {
+    return impl_->metrics_port;
 }
 
 void Server::stop() {

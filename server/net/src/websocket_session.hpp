@@ -43,6 +43,10 @@ public:
         if (!session_token_.empty())
             last_refresh_ = std::chrono::steady_clock::now();
     }
+    ~WebSocketSession() override {
+        if (joined_)
+            context_.hub.metrics().websockets(endpoint()).subtract();
+    }
 
     template <class Request> void run(Request request) {
         // Beast times the opening and closing handshakes; the heartbeat is ours (heartbeat_due),
@@ -93,6 +97,13 @@ public:
 private:
     std::shared_ptr<WebSocketSession> self() { return this->shared_from_this(); }
 
+    WebSocketEndpoint endpoint() const {
+        if (advisor_)
+            return WebSocketEndpoint::advisor;
+        return requester_.channel == "language-support" ? WebSocketEndpoint::clerk
+                                                        : WebSocketEndpoint::client;
+    }
+
     void on_accept(beast::error_code error) {
         if (error) {
             log_event(LogLevel::debug, "websocket_handshake_failed", {{"error", error.message()}});
@@ -103,6 +114,7 @@ private:
         else
             context_.hub.join_client(id_, self(), requester_);
         joined_ = true;
+        context_.hub.metrics().websockets(endpoint()).add();
         wait_for_heartbeat(context_.config.limits.ping_interval);
         read_next();
     }
@@ -135,6 +147,7 @@ private:
             return;
         }
         if (awaiting_answer_) {
+            context_.hub.metrics().heartbeat_timeouts.add();
             log_event(
                 LogLevel::info, "heartbeat_missed",
                 {{"session", std::to_string(id_)},
@@ -169,7 +182,7 @@ private:
         ws_.async_read(buffer_, beast::bind_front_handler(&WebSocketSession::on_read, self()));
     }
 
-    void on_read(beast::error_code error, std::size_t) {
+    void on_read(beast::error_code error, std::size_t bytes) {
         if (error) {
             read_ended_ = true;
             heartbeat_.cancel();
@@ -187,6 +200,8 @@ private:
             return;
         }
         heard_from_peer();
+        context_.hub.metrics().websocket_messages_received.add();
+        context_.hub.metrics().websocket_bytes_received.add(bytes);
         if (!ws_.got_text()) {
             leave();
             begin_close(websocket::close_code::unknown_data,
@@ -198,11 +213,13 @@ private:
         keep_session_fresh();
         auto decoded = protocol::decode_inbound(beast::buffers_to_string(buffer_.data()));
         buffer_.consume(buffer_.size());
-        if (auto* problem = std::get_if<protocol::DecodeError>(&decoded))
+        if (auto* problem = std::get_if<protocol::DecodeError>(&decoded)) {
+            context_.hub.metrics().error_sent(problem->code);
             enqueue(std::make_shared<const std::string>(
                 protocol::encode_error(problem->code, problem->reason, problem->ref)));
-        else if (!left_)
+        } else if (!left_) {
             context_.hub.receive(id_, std::move(std::get<protocol::Inbound>(decoded)));
+        }
         read_next();
     }
 
@@ -211,6 +228,7 @@ private:
             return;
         if (queued_bytes_ + frame->size() > context_.config.limits.max_send_queue_bytes) {
             // A peer that does not read must not hold memory or slow anyone else down.
+            context_.hub.metrics().send_queue_overflows.add();
             log_event(LogLevel::warning, "send_queue_full", {{"session", std::to_string(id_)}});
             leave();
             queue_.resize(queue_.empty() ? 0 : 1); // the frame being written must stay alive
@@ -235,6 +253,8 @@ private:
             leave();
             return;
         }
+        context_.hub.metrics().websocket_messages_sent.add();
+        context_.hub.metrics().websocket_bytes_sent.add(queue_.front()->size());
         queued_bytes_ -= queue_.front()->size();
         queue_.pop_front();
         if (!queue_.empty())

@@ -20,6 +20,8 @@ public:
     // Binds the listening sockets; throws std::runtime_error naming the address on failure.
     // Returns the bound TLS port (useful when the configuration asked for port 0).
     unsigned short bind();
+    // After bind(): the port of the metrics' own listener (metrics.listen), 0 when there is none.
+    unsigned short metrics_port() const;
 
     // Runs until stop() or SIGINT/SIGTERM, then closes every peer with 1001 and returns.
     void run();
