@@ -690,6 +690,17 @@ TEST_CASE("every HTTP endpoint, from every role", "[integration][authorization]"
         {"GET", "/api/statistics/unmet", statistics},
         {"GET", "/api/statistics/reciprocity?format=csv&separator=semicolon", statistics},
         {"GET", "/api/nothing-here", {{Role::none, 404}, {Role::advisor, 404}, {Role::admin, 404}}},
+        // No role's cookie opens it: off here, and otherwise on a listener of its own or behind
+        // a bearer token (metrics_test.cpp).
+        {"GET",
+         "/metrics",
+         {{Role::none, 404},
+          {Role::advisor, 404},
+          {Role::supervisor, 404},
+          {Role::other_supervisor, 404},
+          {Role::clerk, 404},
+          {Role::statistician, 404},
+          {Role::admin, 404}}},
         // Last: signing out ends each session.
         {"POST",
          "/api/sign-out",
