@@ -767,7 +767,7 @@ TEST_CASE("every HTTP endpoint, from every role", "[integration][authorization]"
             ++tried;
         }
     }
-    CHECK(tried == 148);
+    CHECK(tried == 155);
 
     // After signing out, no session opens anything.
     for (const auto& [role, login] : roles) {

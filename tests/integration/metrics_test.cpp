@@ -34,7 +34,7 @@ const std::vector<AdvisorLogin> arabic_advisor = {{"aino", "Aino", "091-virka", 
 
 // The metrics listener's port, from the server's log ("metrics_listening"); 0 when it has none.
 unsigned short metrics_port(const TestServer& server) {
-    static const std::regex listening(R"("event":"metrics_listening".*"port":"(\d+)")");
+    static const std::regex listening(R"re("event":"metrics_listening".*"port":"(\d+)")re");
     const std::string log = server.log();
     std::smatch match;
     return std::regex_search(log, match, listening)
