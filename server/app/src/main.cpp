@@ -47,9 +47,12 @@ int serve(const neuvo::config::ServerConfig& config) {
                               config.limits.session_idle);
     neuvo::net::Server server(config, store);
     auto port = server.bind();
-    if (auto metrics_port = server.metrics_port())
-        std::cout << "metrics on http://" << config.metrics.listen.address << ":" << metrics_port
-                  << "/metrics" << std::endl;
+    if (auto metrics_port = server.metrics_port()) {
+        const auto& host = config.metrics.listen.address; // an IPv6 address goes in brackets
+        std::cout << "metrics on http://"
+                  << (host.find(':') == std::string::npos ? host : "[" + host + "]") << ":"
+                  << metrics_port << "/metrics" << std::endl;
+    }
     // Tests and scripts wait for this line; with port 0 it is the only way to learn the port.
     std::cout << "listening on https://" << config.listen.address << ":" << port << std::endl;
     server.run();
