@@ -1,6 +1,7 @@
 // The HTTPS side: static files with the right types and security headers, no way out of the
 // document root, health, and the server's life cycle (bad port, clean SIGTERM).
 
+#include "raw_websocket.hpp"
 #include "test_server.hpp"
 #include "wss_client.hpp"
 
@@ -54,6 +55,24 @@ TEST_CASE("a port that cannot be bound stops the server with a clear message", "
     CHECK(result.exit_code == 1);
     CHECK(result.output.find("cannot listen on 127.0.0.1:" + std::to_string(port)) !=
           std::string::npos);
+}
+
+TEST_CASE("SIGTERM does not wait past its grace for a peer that never answers the close",
+          "[integration]") {
+    TestServer server;
+    WssClient client(server.port());
+    client.expect("welcome");
+    // Reads nothing from here on: the server's close frame is never answered.
+    RawWebSocket silent(server.port());
+    silent.send({{"type", "request"}, {"id", "r"}, {"language", "ar"}});
+    int exit_code = -2;
+    const auto start = std::chrono::steady_clock::now();
+    std::thread stopper([&] { exit_code = server.stop(); });
+    CHECK(client.wait_closed(8s) == 1001);
+    stopper.join();
+    // stop() gives up and kills after 15 s; the server's own grace is 5 s.
+    CHECK(exit_code == 0);
+    CHECK(std::chrono::steady_clock::now() - start < 12s);
 }
 
 TEST_CASE("SIGTERM closes peers with 1001 and exits cleanly", "[integration]") {

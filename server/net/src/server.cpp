@@ -54,6 +54,12 @@ LogLevel log_level_of(config::LogLevel level) {
     return LogLevel::info;
 }
 
+// An io_context that can end its unfinished handlers before its own destructor runs.
+class IoContext : public asio::io_context {
+public:
+    using asio::io_context::shutdown;
+};
+
 struct Server::Impl {
     Impl(config::ServerConfig configuration, store::Store& store)
         : config(std::move(configuration)), control(asio::make_strand(io)),
@@ -81,6 +87,15 @@ struct Server::Impl {
             if (!error && !context.stopping.load())
                 delete_expired_visits();
         });
+    }
+
+    // Sessions still open when run() returned (peers that did not answer their close within the
+    // grace period) live on in the io_context's unfinished handlers, which it destroys in its
+    // own destructor. As the first member it runs last, after the context and the hub those
+    // sessions point into: end them now, once the reports' thread (which posts to them) is done.
+    ~Impl() {
+        reports.join();
+        io.shutdown();
     }
 
     void begin_shutdown() {
@@ -122,7 +137,7 @@ struct Server::Impl {
     }
 
     config::ServerConfig config;
-    asio::io_context io;
+    IoContext io;
     // The server's own timers, its signals and its shutdown, one at a time: the io threads run
     // them, and an Asio timer or signal_set must not be used from two threads at once
     // (ThreadSanitizer saw a SIGTERM's begin_shutdown cancel the retention timer on one thread
