@@ -2,6 +2,7 @@
 
 #include "migrations.hpp"
 #include "statement.hpp"
+#include "statement_cache.hpp"
 
 #include <sqlite3.h>
 
@@ -56,9 +57,11 @@ Database::Database(const std::string& path) {
         sqlite3_close_v2(db_);
         throw StoreError("cannot open database " + path + ": " + error.what());
     }
+    statements_ = std::make_unique<StatementCache>(db_);
 }
 
 Database::~Database() {
+    statements_.reset(); // finalized first: a connection closes only once its statements are gone
     sqlite3_close_v2(db_);
 }
 
@@ -69,11 +72,11 @@ int Database::schema_version() const {
 }
 
 void Database::begin() {
-    execute(db_, "BEGIN IMMEDIATE");
+    statements_->get("BEGIN IMMEDIATE")->run();
 }
 
 void Database::commit() {
-    execute(db_, "COMMIT");
+    statements_->get("COMMIT")->run();
 }
 
 void Database::rollback() {
@@ -85,7 +88,7 @@ bool Database::in_transaction() const {
 }
 
 Database::Savepoint::Savepoint(Database& database) : database_(database) {
-    execute(database_.db_, "SAVEPOINT step");
+    database_.statements_->get("SAVEPOINT step")->run();
 }
 
 Database::Savepoint::~Savepoint() {
@@ -97,7 +100,7 @@ Database::Savepoint::~Savepoint() {
 }
 
 void Database::Savepoint::release() {
-    execute(database_.db_, "RELEASE step");
+    database_.statements_->get("RELEASE step")->run();
     open_ = false;
 }
 

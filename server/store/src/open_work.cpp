@@ -4,6 +4,7 @@
 #include "neuvo/store/database.hpp"
 
 #include "statement.hpp"
+#include "statement_cache.hpp"
 
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
@@ -280,72 +281,74 @@ json parse_body(const std::string& text) {
 } // namespace
 
 void Database::keep_open_client(const core::OpenClient& client) {
-    Statement upsert(db_, "INSERT INTO open_clients (token_digest, body) VALUES (?1, ?2) "
-                          "ON CONFLICT (token_digest) DO UPDATE SET body = excluded.body");
-    upsert.bind(1, client.resume_token).bind(2, client_json(client).dump());
-    upsert.run();
+    auto upsert = statements_->get("INSERT INTO open_clients (token_digest, body) VALUES (?1, ?2) "
+                                   "ON CONFLICT (token_digest) DO UPDATE SET body = excluded.body");
+    upsert->bind(1, client.resume_token).bind(2, client_json(client).dump());
+    upsert->run();
 }
 
 void Database::forget_open_client(const std::string& token_digest) {
-    Statement remove(db_, "DELETE FROM open_clients WHERE token_digest = ?1");
-    remove.bind(1, token_digest);
-    remove.run();
+    auto remove = statements_->get("DELETE FROM open_clients WHERE token_digest = ?1");
+    remove->bind(1, token_digest);
+    remove->run();
 }
 
 void Database::keep_open_event(const core::OpenEvent& event) {
     // A resent message never gets here twice (the core answers it as a duplicate); IGNORE only
     // keeps a replayed batch from failing.
-    Statement insert(db_, "INSERT OR IGNORE INTO open_events (conversation, seq, sender, body) "
-                          "VALUES (?1, ?2, ?3, ?4)");
-    insert.bind(1, event.conversation)
+    auto insert =
+        statements_->get("INSERT OR IGNORE INTO open_events (conversation, seq, sender, body) "
+                         "VALUES (?1, ?2, ?3, ?4)");
+    insert->bind(1, event.conversation)
         .bind(2, static_cast<std::int64_t>(event.seq))
         .bind(3, event.sender)
         .bind(4, event_json(event.event).dump());
-    insert.run();
+    insert->run();
 }
 
 void Database::forget_open_conversation(const std::string& conversation) {
-    Statement remove(db_, "DELETE FROM open_events WHERE conversation = ?1");
-    remove.bind(1, conversation);
-    remove.run();
+    auto remove = statements_->get("DELETE FROM open_events WHERE conversation = ?1");
+    remove->bind(1, conversation);
+    remove->run();
     content_forgotten_ = true;
 }
 
 void Database::keep_open_advisor(const core::OpenAdvisor& advisor) {
-    Statement upsert(db_,
-                     "INSERT INTO open_advisors (advisor_id, status, capacity, "
-                     "follow_schedule) VALUES (?1, ?2, ?3, ?4) "
-                     "ON CONFLICT (advisor_id) DO UPDATE SET status = excluded.status, "
-                     "capacity = excluded.capacity, follow_schedule = excluded.follow_schedule");
-    upsert.bind(1, advisor.id)
+    auto upsert = statements_->get(
+        "INSERT INTO open_advisors (advisor_id, status, capacity, "
+        "follow_schedule) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (advisor_id) DO UPDATE SET status = excluded.status, "
+        "capacity = excluded.capacity, follow_schedule = excluded.follow_schedule");
+    upsert->bind(1, advisor.id)
         .bind(2, std::string(core::presence_name(advisor.status)))
         .bind(3, static_cast<std::int64_t>(advisor.capacity))
         .bind(4, static_cast<std::int64_t>(advisor.follow_schedule ? 1 : 0));
-    upsert.run();
+    upsert->run();
 }
 
 void Database::forget_open_advisor(core::AdvisorId advisor) {
-    Statement remove(db_, "DELETE FROM open_advisors WHERE advisor_id = ?1");
-    remove.bind(1, advisor);
-    remove.run();
+    auto remove = statements_->get("DELETE FROM open_advisors WHERE advisor_id = ?1");
+    remove->bind(1, advisor);
+    remove->run();
 }
 
 void Database::keep_open_visit(const core::OpenVisit& visit) {
-    Statement upsert(db_, "INSERT INTO open_visits (conversation, advisor_id, due_at_ms, body) "
-                          "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (conversation) DO UPDATE SET "
-                          "advisor_id = excluded.advisor_id, due_at_ms = excluded.due_at_ms, "
-                          "body = excluded.body");
-    upsert.bind(1, visit.record.conversation)
+    auto upsert =
+        statements_->get("INSERT INTO open_visits (conversation, advisor_id, due_at_ms, body) "
+                         "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (conversation) DO UPDATE SET "
+                         "advisor_id = excluded.advisor_id, due_at_ms = excluded.due_at_ms, "
+                         "body = excluded.body");
+    upsert->bind(1, visit.record.conversation)
         .bind(2, visit.advisor)
         .bind(3, millis(visit.due))
         .bind(4, visit_json(visit.record).dump());
-    upsert.run();
+    upsert->run();
 }
 
 void Database::forget_open_visit(const std::string& conversation) {
-    Statement remove(db_, "DELETE FROM open_visits WHERE conversation = ?1");
-    remove.bind(1, conversation);
-    remove.run();
+    auto remove = statements_->get("DELETE FROM open_visits WHERE conversation = ?1");
+    remove->bind(1, conversation);
+    remove->run();
 }
 
 OpenWorkRows Database::open_work() {

@@ -4,6 +4,7 @@
 #include "neuvo/store/token_digest.hpp"
 #include "session_token.hpp"
 #include "statement.hpp"
+#include "statement_cache.hpp"
 
 #include <sqlite3.h>
 
@@ -71,10 +72,10 @@ std::optional<AdvisorAccount> Database::find_session(const std::string& token, c
 
 void Database::touch_session(const std::string& token, core::TimePoint now) {
     // Only forward: a late refresh must not make a session look older than it is.
-    Statement touch(db_, "UPDATE sessions SET last_used_at = ?2 "
-                         "WHERE token_hash = ?1 AND last_used_at < ?2");
-    touch.bind(1, token_digest(token)).bind(2, unix_seconds(now));
-    touch.run();
+    auto touch = statements_->get("UPDATE sessions SET last_used_at = ?2 "
+                                  "WHERE token_hash = ?1 AND last_used_at < ?2");
+    touch->bind(1, token_digest(token)).bind(2, unix_seconds(now));
+    touch->run();
 }
 
 void Database::delete_session(const std::string& token) {

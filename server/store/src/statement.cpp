@@ -62,6 +62,12 @@ void Statement::run() {
     }
 }
 
+void Statement::reset() noexcept {
+    // sqlite3_reset repeats the last step's error, which its caller has already had.
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+}
+
 int Statement::column_count() const {
     return sqlite3_column_count(statement_);
 }

@@ -45,6 +45,8 @@ public:
     bool step();
     // For statements that return no rows.
     void run();
+    // Back to before the first step, with every parameter unbound: ready to be used again.
+    void reset() noexcept;
 
     int column_count() const;
     std::string column_name(int column) const;

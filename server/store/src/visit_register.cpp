@@ -2,6 +2,7 @@
 
 #include "register_hour.hpp"
 #include "statement.hpp"
+#include "statement_cache.hpp"
 
 #include <sqlite3.h>
 
@@ -12,16 +13,17 @@ namespace neuvo::store {
 std::int64_t Database::insert_visit(const core::VisitRecord& record) {
     // One savepoint: a row is written with its topics and referrals or not at all.
     Savepoint whole(*this);
-    Statement insert(db_, "INSERT INTO visits (outcome, point_id, advisor_point_id, channel, "
-                          "language, home_municipality, tier, started_hour, wait_seconds, "
-                          "duration_seconds, ended_by, transfers, transfer_from_point_id, "
-                          "transfer_to_point_id, invited_advisors, wrapup, age_group, gender, "
-                          "residence, immigration_reason, citizenship, country, education, "
-                          "labour_status, first_contact, interpreter, rating) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                          "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)");
+    auto insert =
+        statements_->get("INSERT INTO visits (outcome, point_id, advisor_point_id, channel, "
+                         "language, home_municipality, tier, started_hour, wait_seconds, "
+                         "duration_seconds, ended_by, transfers, transfer_from_point_id, "
+                         "transfer_to_point_id, invited_advisors, wrapup, age_group, gender, "
+                         "residence, immigration_reason, citizenship, country, education, "
+                         "labour_status, first_contact, interpreter, rating) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                         "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)");
     const core::Wrapup& wrapup = record.wrapup;
-    insert.bind(1, record.outcome)
+    insert->bind(1, record.outcome)
         .bind_or_null(2, record.point_id)
         .bind_or_null(3, record.advisor_point_id)
         .bind(4, record.channel)
@@ -48,21 +50,22 @@ std::int64_t Database::insert_visit(const core::VisitRecord& record) {
         .bind(25, wrapup.first_contact)
         .bind(26, wrapup.interpreter);
     if (record.rating) {
-        insert.bind(27, static_cast<std::int64_t>(*record.rating));
+        insert->bind(27, static_cast<std::int64_t>(*record.rating));
     } else {
-        insert.bind_or_null(27, std::string{});
+        insert->bind_or_null(27, std::string{});
     }
-    insert.run();
+    insert->run();
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
     for (const std::string& topic : wrapup.topics) {
-        Statement add(db_, "INSERT INTO visit_topics (visit_id, topic) VALUES (?1, ?2)");
-        add.bind(1, id).bind(2, topic);
-        add.run();
+        auto add = statements_->get("INSERT INTO visit_topics (visit_id, topic) VALUES (?1, ?2)");
+        add->bind(1, id).bind(2, topic);
+        add->run();
     }
     for (const std::string& referral : wrapup.referrals) {
-        Statement add(db_, "INSERT INTO visit_referrals (visit_id, referral) VALUES (?1, ?2)");
-        add.bind(1, id).bind(2, referral);
-        add.run();
+        auto add =
+            statements_->get("INSERT INTO visit_referrals (visit_id, referral) VALUES (?1, ?2)");
+        add->bind(1, id).bind(2, referral);
+        add->run();
     }
     // The copy kept while the row waited for its wrap-up goes with the row's writing, so that
     // a crash leaves one or the other, never both.
@@ -75,9 +78,10 @@ std::int64_t Database::insert_visit(const core::VisitRecord& record) {
 
 bool Database::set_visit_rating(std::int64_t visit_id, int rating) {
     // A rating is given once: a second one for the same row changes nothing.
-    Statement update(db_, "UPDATE visits SET rating = ?1 WHERE id = ?2 AND rating IS NULL");
-    update.bind(1, static_cast<std::int64_t>(rating)).bind(2, visit_id);
-    update.run();
+    auto update =
+        statements_->get("UPDATE visits SET rating = ?1 WHERE id = ?2 AND rating IS NULL");
+    update->bind(1, static_cast<std::int64_t>(rating)).bind(2, visit_id);
+    update->run();
     return sqlite3_changes(db_) == 1;
 }
 

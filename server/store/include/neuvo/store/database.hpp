@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -17,6 +18,8 @@
 struct sqlite3;
 
 namespace neuvo::store {
+
+class StatementCache;
 
 // A failure the caller can show to a person (duplicate login, unknown point, unopenable file...).
 class StoreError : public std::runtime_error {
@@ -209,6 +212,8 @@ public:
 
 private:
     sqlite3* db_ = nullptr;
+    // The statements every chat message and transaction repeats (statement_cache.hpp).
+    std::unique_ptr<StatementCache> statements_;
     bool content_forgotten_ = false; // since the last wipe_forgotten_content()
 };
 
