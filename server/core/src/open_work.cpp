@@ -79,8 +79,8 @@ void Switchboard::State::keep_open_work(Effects& effects) {
             continue;
         }
         OpenClient open = open_client(id, session);
-        if (session.kept != open) {
-            session.kept = open;
+        if (!session.kept || *session.kept != open) {
+            session.kept = std::make_unique<OpenClient>(open);
             effects.push_back(KeepClient{std::move(open)});
         }
     }
@@ -209,7 +209,7 @@ Effects Switchboard::restore(OpenWork work) {
         client.resume_token = open.resume_token;
         client.also_speaks = open.also_speaks;
         client.away_until = now + s.policy.client_grace;
-        client.kept = open;
+        client.kept = std::make_unique<OpenClient>(open);
         s.resume_tokens[client.resume_token] = session;
         s.client_grace_deadlines.emplace(*client.away_until, session);
         s.touched_clients.insert(session);

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -60,9 +61,11 @@ struct ClientSession {
     std::optional<Request> waiting;       // set while the client stands in a line
     std::string conversation;             // set while the client talks with an advisor
     std::vector<std::string> also_speaks; // of the latest request, known languages only
-    std::string rateable;           // the conversation that ended last, until the client rates it
-    std::optional<OpenClient> kept; // what the store has of this session, when it has it
-    SendRate send_rate;             // moves with the session when it resumes on another socket
+    std::string rateable; // the conversation that ended last, until the client rates it
+    // What the store has of this session, when it has it. On the heap: an idle client has none,
+    // and the struct is most of what the core holds per connection.
+    std::unique_ptr<OpenClient> kept;
+    SendRate send_rate; // moves with the session when it resumes on another socket
 };
 
 struct PendingOffer {

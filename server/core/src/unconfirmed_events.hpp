@@ -1,10 +1,10 @@
 #pragma once
 
+#include "neuvo/core/fifo.hpp"
 #include "neuvo/core/messages.hpp"
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 namespace neuvo::core {
@@ -31,7 +31,7 @@ public:
     void clear();
 
 private:
-    std::deque<Kept> events_;
+    Fifo<Kept> events_;
     std::uint64_t dropped_through_ = 0;
 };
 
