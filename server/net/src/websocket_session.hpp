@@ -5,6 +5,7 @@
 #include "peer.hpp"
 #include "server_context.hpp"
 
+#include "neuvo/core/fifo.hpp"
 #include "neuvo/protocol/codec.hpp"
 
 #include <boost/asio/post.hpp>
@@ -13,7 +14,6 @@
 #include <boost/beast/websocket.hpp>
 
 #include <chrono>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -231,7 +231,7 @@ private:
             context_.hub.metrics().send_queue_overflows.add();
             log_event(LogLevel::warning, "send_queue_full", {{"session", std::to_string(id_)}});
             leave();
-            queue_.resize(queue_.empty() ? 0 : 1); // the frame being written must stay alive
+            queue_.keep_first(1); // the frame being written must stay alive
             queued_bytes_ = queue_.empty() ? 0 : queue_.front()->size();
             begin_close(websocket::close_code::policy_error, "too many unread messages");
             return;
@@ -286,7 +286,7 @@ private:
         close_requested_ = true;
         close_started_ = true;
         wait_for_heartbeat(context_.config.limits.ping_timeout);
-        queue_.resize(queue_.empty() ? 0 : 1); // the frame being written must stay alive
+        queue_.keep_first(1); // the frame being written must stay alive
         queued_bytes_ = queue_.empty() ? 0 : queue_.front()->size();
         ws_.async_close(websocket::close_reason(websocket::close_code::protocol_error),
                         [self = self()](beast::error_code) {});
@@ -327,7 +327,7 @@ private:
     boost::asio::steady_timer heartbeat_{ws_.get_executor()};
     bool awaiting_answer_ = false; // a ping went out and nothing has come back since
     bool read_ended_ = false;
-    std::deque<std::shared_ptr<const std::string>> queue_;
+    core::Fifo<std::shared_ptr<const std::string>> queue_;
     std::size_t queued_bytes_ = 0;
     bool joined_ = false;
     bool left_ = false;
