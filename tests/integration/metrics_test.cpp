@@ -241,6 +241,9 @@ TEST_CASE("a journey moves the metrics by exactly what happened and none of it s
     CHECK(after["neuvo_websocket_messages_received_total"] == 8 + 5);
     CHECK(after["neuvo_websocket_messages_sent_total"] >= 20);
     CHECK(after["neuvo_websocket_sent_bytes_total"] > after["neuvo_websocket_messages_sent_total"]);
+    // Each connection's handshake answer at least; never more writes than bytes.
+    CHECK(after["neuvo_websocket_socket_writes_total"] >= 2);
+    CHECK(after["neuvo_websocket_socket_writes_total"] < after["neuvo_websocket_sent_bytes_total"]);
     CHECK(after["neuvo_register_rows_written_total"] == 1);
     CHECK(after["neuvo_store_errors_total"] == 0);
     CHECK(after["neuvo_store_batches_total"] >= 1);

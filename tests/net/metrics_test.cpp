@@ -94,6 +94,7 @@ TEST_CASE("the scrape holds every family once, each declared before its samples"
     metrics.websockets(WebSocketEndpoint::advisor).add();
     metrics.websocket_messages_received.add(40);
     metrics.websocket_messages_sent.add(55);
+    metrics.websocket_socket_writes.add(31);
     metrics.chat_messages.add(6);
     metrics.consult_messages.add(1);
     metrics.error_sent("rate_limited");
@@ -122,6 +123,7 @@ TEST_CASE("the scrape holds every family once, each declared before its samples"
     CHECK(parsed.value("neuvo_websocket_connections_open{endpoint=\"clerk\"}") == 0);
     CHECK(parsed.value("neuvo_websocket_messages_received_total") == 40);
     CHECK(parsed.value("neuvo_websocket_messages_sent_total") == 55);
+    CHECK(parsed.value("neuvo_websocket_socket_writes_total") == 31);
     CHECK(parsed.value("neuvo_chat_messages_total{thread=\"conversation\"}") == 6);
     CHECK(parsed.value("neuvo_chat_messages_total{thread=\"consult\"}") == 1);
     CHECK(parsed.value("neuvo_errors_total{code=\"rate_limited\"}") == 2);

@@ -175,6 +175,10 @@ std::string format_metrics(const Metrics& m, const HubSnapshot& hub,
     out.family("neuvo_websocket_sent_bytes_total", "counter",
                "Payload bytes of the WebSocket messages written.");
     out.sample("neuvo_websocket_sent_bytes_total", m.websocket_bytes_sent.value());
+    out.family("neuvo_websocket_socket_writes_total", "counter",
+               "System writes that sent WebSocket connections' bytes. A busy connection's "
+               "messages are gathered, so one write may carry several.");
+    out.sample("neuvo_websocket_socket_writes_total", m.websocket_socket_writes.value());
     out.family("neuvo_websocket_send_queue_overflows_total", "counter",
                "Peers closed for leaving more than limits.max_send_queue_bytes unread.");
     out.sample("neuvo_websocket_send_queue_overflows_total", m.send_queue_overflows.value());

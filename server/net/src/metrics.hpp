@@ -113,8 +113,9 @@ public:
     Counter websocket_messages_sent;
     Counter websocket_bytes_received;
     Counter websocket_bytes_sent;
-    Counter send_queue_overflows; // a peer that stopped reading was closed
-    Counter heartbeat_timeouts;   // a peer that stopped answering pings was dropped
+    Counter websocket_socket_writes; // system writes; one may carry several messages
+    Counter send_queue_overflows;    // a peer that stopped reading was closed
+    Counter heartbeat_timeouts;      // a peer that stopped answering pings was dropped
     // Responses to plain HTTP requests on the public port, by class (2xx-5xx).
     std::array<Counter, 4> http_responses;
 

@@ -1,11 +1,12 @@
 #pragma once
 
+#include "coalescing_stream.hpp"
 #include "http_support.hpp"
 #include "log.hpp"
 #include "peer.hpp"
 #include "server_context.hpp"
+#include "websocket_frame.hpp"
 
-#include "neuvo/core/fifo.hpp"
 #include "neuvo/protocol/codec.hpp"
 
 #include <boost/asio/post.hpp>
@@ -17,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 namespace neuvo::net {
@@ -42,6 +44,11 @@ public:
         // The handshake's session lookup was a use already.
         if (!session_token_.empty())
             last_refresh_ = std::chrono::steady_clock::now();
+        ws_.next_layer().count_writes_in(context_.hub.metrics().websocket_socket_writes);
+        // enqueue() keeps the messages under max_send_queue_bytes; the rest is room for Beast's
+        // control frames, so that only a peer that floods pings without reading runs out.
+        ws_.next_layer().limit_waiting_bytes(context.config.limits.max_send_queue_bytes +
+                                             64 * 1024);
     }
     ~WebSocketSession() override {
         if (joined_)
@@ -83,7 +90,7 @@ public:
 
     void send(std::shared_ptr<const std::string> frame) override {
         boost::asio::post(ws_.get_executor(), [self = self(), frame = std::move(frame)]() mutable {
-            self->enqueue(std::move(frame));
+            self->enqueue(*frame);
         });
     }
 
@@ -139,9 +146,9 @@ private:
         if (read_ended_)
             return;
         if (close_requested_) {
-            // A close frame waits behind the frame being written, which a peer that does not
-            // read never takes, and Beast times the closing handshake only once that frame is
-            // out: without this a connection told to go could stay open for good.
+            // A close frame waits behind the messages gathered before it, which a peer that
+            // does not read never takes: without this a connection told to go could stay open
+            // for good.
             log_event(LogLevel::info, "close_timed_out", {{"session", std::to_string(id_)}});
             disconnect();
             return;
@@ -215,52 +222,36 @@ private:
         buffer_.consume(buffer_.size());
         if (auto* problem = std::get_if<protocol::DecodeError>(&decoded)) {
             context_.hub.metrics().error_sent(problem->code);
-            enqueue(std::make_shared<const std::string>(
-                protocol::encode_error(problem->code, problem->reason, problem->ref)));
+            enqueue(protocol::encode_error(problem->code, problem->reason, problem->ref));
         } else if (!left_) {
             context_.hub.receive(id_, std::move(std::get<protocol::Inbound>(decoded)));
         }
         read_next();
     }
 
-    void enqueue(std::shared_ptr<const std::string> frame) {
-        if (close_requested_)
+    // The server's messages are framed here and gathered with whatever else waits for this
+    // connection, so that a busy connection's messages leave in one system write.
+    void enqueue(std::string_view message) {
+        // Nothing may follow a close frame, ours or the echo of the peer's.
+        if (close_requested_ || !ws_.is_open())
             return;
-        if (queued_bytes_ + frame->size() > context_.config.limits.max_send_queue_bytes) {
+        auto& socket_writer = ws_.next_layer();
+        const TextFrameHeader header(message.size());
+        if (socket_writer.buffered() + header.view().size() + message.size() >
+            context_.config.limits.max_send_queue_bytes) {
             // A peer that does not read must not hold memory or slow anyone else down.
             context_.hub.metrics().send_queue_overflows.add();
             log_event(LogLevel::warning, "send_queue_full", {{"session", std::to_string(id_)}});
             leave();
-            queue_.keep_first(1); // the frame being written must stay alive
-            queued_bytes_ = queue_.empty() ? 0 : queue_.front()->size();
+            socket_writer.discard_unsent();
             begin_close(websocket::close_code::policy_error, "too many unread messages");
             return;
         }
-        queued_bytes_ += frame->size();
-        queue_.push_back(std::move(frame));
-        if (queue_.size() == 1)
-            write_next();
-    }
-
-    void write_next() {
-        ws_.text(true);
-        ws_.async_write(boost::asio::buffer(*queue_.front()),
-                        beast::bind_front_handler(&WebSocketSession::on_write, self()));
-    }
-
-    void on_write(beast::error_code error, std::size_t) {
-        if (error) {
-            leave();
+        // After a failed send the read under way ends, and with it the session.
+        if (!socket_writer.gather(header.view(), message))
             return;
-        }
         context_.hub.metrics().websocket_messages_sent.add();
-        context_.hub.metrics().websocket_bytes_sent.add(queue_.front()->size());
-        queued_bytes_ -= queue_.front()->size();
-        queue_.pop_front();
-        if (!queue_.empty())
-            write_next();
-        else if (close_requested_ && !close_started_)
-            start_close();
+        context_.hub.metrics().websocket_bytes_sent.add(message.size());
     }
 
     void begin_close(websocket::close_code code, std::string reason) {
@@ -270,9 +261,8 @@ private:
         close_reason_ = websocket::close_reason(code, reason);
         // From now on the heartbeat is the deadline of the close itself.
         wait_for_heartbeat(context_.config.limits.ping_timeout);
-        // A close frame may not overtake a write in progress: the writer starts it when done.
-        if (queue_.empty())
-            start_close();
+        // The close frame goes out after the messages already gathered.
+        start_close();
     }
 
     void start_close() {
@@ -286,8 +276,7 @@ private:
         close_requested_ = true;
         close_started_ = true;
         wait_for_heartbeat(context_.config.limits.ping_timeout);
-        queue_.keep_first(1); // the frame being written must stay alive
-        queued_bytes_ = queue_.empty() ? 0 : queue_.front()->size();
+        ws_.next_layer().discard_unsent();
         ws_.async_close(websocket::close_reason(websocket::close_code::protocol_error),
                         [self = self()](beast::error_code) {});
     }
@@ -315,7 +304,8 @@ private:
         context_.store.touch_session(session_token_);
     }
 
-    websocket::stream<Stream> ws_;
+    // The frames a busy connection is sent leave together (coalescing_stream.hpp).
+    websocket::stream<CoalescingStream<Stream>> ws_;
     ConnectionSlot slot_;
     ServerContext& context_;
     std::optional<core::AdvisorProfile> advisor_;
@@ -327,8 +317,6 @@ private:
     boost::asio::steady_timer heartbeat_{ws_.get_executor()};
     bool awaiting_answer_ = false; // a ping went out and nothing has come back since
     bool read_ended_ = false;
-    core::Fifo<std::shared_ptr<const std::string>> queue_;
-    std::size_t queued_bytes_ = 0;
     bool joined_ = false;
     bool left_ = false;
     bool close_requested_ = false;
