@@ -192,7 +192,7 @@ const certificate = path.join(work, 'dev-cert.pem');
 const privateKey = path.join(work, 'dev-key.pem');
 const template = path.join(work, 'template.db');
 
-function neuvoConfig(database, tlsPort, plainPort, maxCapacity) {
+function neuvoConfig(database, tlsPort, plainPort, maxCapacity, metricsPort = 0) {
   const config = JSON.parse(fs.readFileSync(path.join(root, 'config/demo.json'), 'utf8'));
   config.listen = { address: '127.0.0.1', port: tlsPort };
   config.plain_http = { address: '127.0.0.1', port: plainPort };
@@ -200,6 +200,8 @@ function neuvoConfig(database, tlsPort, plainPort, maxCapacity) {
   config.database = database;
   config.document_root = path.join(root, 'client-web');
   config.threads = serverThreads;
+  // Its own listener, scraped once the generator is done (writesPerMessage).
+  config.metrics = { enabled: metricsPort > 0, listen: { address: '127.0.0.1', port: metricsPort } };
   config.limits.max_connections = 1000000;
   // Tens of thousands of connections from a few loopback addresses, up to 256 handshakes in
   // flight per generator thread: the per-address limits would refuse most of them.
@@ -254,7 +256,11 @@ async function startServer(spec, dir) {
     const database = path.join(dir, 'neuvo.db');
     fs.copyFileSync(template, database);
     const file = path.join(dir, 'config.json');
-    fs.writeFileSync(file, JSON.stringify(neuvoConfig(database, tlsPort, plainPort, 100)));
+    const metricsPort = await freePort();
+    fs.writeFileSync(
+      file,
+      JSON.stringify(neuvoConfig(database, tlsPort, plainPort, 100, metricsPort)),
+    );
     const command = [...serverPrefix, server, '--config', file];
     const child = await startProcess(
       command[0],
@@ -262,7 +268,7 @@ async function startServer(spec, dir) {
       /listening on https/,
       path.join(dir, 'server.log'),
     );
-    return { child, port: spec.tls ? tlsPort : plainPort };
+    return { child, port: spec.tls ? tlsPort : plainPort, metricsPort };
   }
   if (spec.server === 'echo') {
     const child = await startProcess(
@@ -335,6 +341,20 @@ function runGenerator(spec, port, pid) {
   });
 }
 
+// WebSocket messages the server sent per system write, over the server's whole run (from its
+// /metrics): above 1 when a connection's messages left together.
+async function messagesPerWrite(metricsPort) {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const value = (name) => Number((text.match(new RegExp(`^${name} (\\S+)$`, 'm')) ?? [])[1]);
+    const ratio =
+      value('neuvo_websocket_messages_sent_total') / value('neuvo_websocket_socket_writes_total');
+    return Number.isFinite(ratio) ? Math.round(ratio * 100) / 100 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 // Trustworthy: a throughput figure needs the server saturated (near a full core per thread)
 // and the generator not; a figure at a fixed rate needs the rate reached and the generator not
 // saturated; an idle-connection figure needs every connection made.
@@ -368,14 +388,18 @@ if (scenarios.some((s) => s.server === 'neuvo')) createAdvisors();
 for (const spec of scenarios) {
   const dir = fs.mkdtempSync(path.join(work, `${spec.name}-`));
   const started = Date.now();
-  const { child, port } = await startServer(spec, dir);
+  const { child, port, metricsPort } = await startServer(spec, dir);
   try {
     const result = await runGenerator(spec, port, child.pid);
+    if (metricsPort) result.messages_per_socket_write = await messagesPerWrite(metricsPort);
     const verdict = judge(spec, result);
     results.push({ name: spec.name, server: spec.server, ...result, ...verdict });
     console.error(
       `${spec.name}: ${result.messages_per_second ?? 0} msg/s, p99 ${result.latency?.p99_us} µs, ` +
         `server ${result.server_cpu_percent}% / generator ${result.generator_cpu_percent}% CPU, ` +
+        (result.messages_per_socket_write
+          ? `${result.messages_per_socket_write} messages per write, `
+          : '') +
         `${verdict.trusted ? 'trusted' : 'NOT trusted'} (${verdict.why}), ` +
         `${((Date.now() - started) / 1000).toFixed(0)} s`,
     );
