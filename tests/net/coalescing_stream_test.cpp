@@ -1,7 +1,8 @@
 // The layer that gathers a WebSocket connection's writes (server/net/src/coalescing_stream.hpp),
-// over a real loopback TCP connection: what is gathered in one turn of the executor leaves in one
-// system write and in order, a Beast WebSocket client reads the frames the server encodes itself
-// and the close handshake after them, and a send that fails ends the connection.
+// over a real loopback TCP connection: an idle connection's bytes go at once, and what is written
+// while they go leaves together after them, in order; a Beast WebSocket client reads the frames
+// the server encodes itself and the close handshake after them; a Beast write past the limit
+// fails; and a send that fails ends the connection.
 #include "coalescing_stream.hpp"
 #include "metrics.hpp"
 #include "websocket_frame.hpp"
@@ -53,11 +54,13 @@ struct Connection {
 
 } // namespace
 
-TEST_CASE("what is gathered in one turn leaves in one write, in order, Beast's bytes among it") {
+TEST_CASE("an idle connection's bytes go at once, and what comes meanwhile leaves together") {
     Connection connection;
     auto& stream = *connection.stream;
     bool beast_write_done = false;
     REQUIRE(stream.gather(std::string_view("one "), std::string_view("two ")));
+    CHECK(connection.writes.value() == 1);
+    // The send is under way until the executor runs its completion: these wait for it.
     asio::async_write(stream, asio::buffer(std::string_view("three ")),
                       [&](beast::error_code error, std::size_t size) {
                           CHECK_FALSE(error);
@@ -65,21 +68,20 @@ TEST_CASE("what is gathered in one turn leaves in one write, in order, Beast's b
                           beast_write_done = true;
                       });
     REQUIRE(stream.gather(std::string_view("four")));
+    CHECK(connection.writes.value() == 1);
     CHECK(stream.buffered() == 18);
-    // Nothing goes out before the executor has run what was queued.
-    CHECK(connection.writes.value() == 0);
     connection.io.run();
     CHECK(beast_write_done);
     CHECK(connection.read_from_peer(18) == "one two three four");
-    CHECK(connection.writes.value() == 1);
+    CHECK(connection.writes.value() == 2);
     CHECK(stream.buffered() == 0);
 
-    // The next turn's bytes are the next write.
+    // Idle again: the next bytes are a write of their own.
     connection.io.restart();
     REQUIRE(stream.gather(std::string_view("five")));
     connection.io.run();
     CHECK(connection.read_from_peer(4) == "five");
-    CHECK(connection.writes.value() == 2);
+    CHECK(connection.writes.value() == 3);
 }
 
 TEST_CASE("a Beast write that would pass the limit fails, and what was gathered still goes") {
@@ -104,7 +106,7 @@ TEST_CASE("a frame that is still going out when more is gathered is followed by 
     // Large enough that the first send outlasts the loopback's buffer until the peer reads.
     const std::string first(4 * 1024 * 1024, 'a');
     REQUIRE(stream.gather(first));
-    connection.io.poll(); // the send starts and cannot finish: nobody reads yet
+    connection.io.poll(); // the send cannot finish: nobody reads yet
     REQUIRE(connection.writes.value() == 1);
     for (int i = 0; i < 100; ++i)
         REQUIRE(stream.gather(std::string_view("b")));
