@@ -65,18 +65,3 @@ TEST_CASE("a popped item is released at once", "[fifo]") {
     CHECK(watch.expired()); // not held until the array is next compacted
     CHECK(*queue.front() == "waiting");
 }
-
-TEST_CASE("keep_first drops everything after the first items", "[fifo]") {
-    Fifo<int> queue;
-    for (int i = 1; i <= 5; ++i)
-        queue.push_back(i);
-    queue.pop_front();
-    queue.keep_first(1);
-    CHECK(contents(queue) == std::vector<int>{2});
-    queue.keep_first(3); // more than it holds: nothing goes
-    CHECK(contents(queue) == std::vector<int>{2});
-    queue.keep_first(0);
-    CHECK(queue.empty());
-    queue.push_back(7);
-    CHECK(contents(queue) == std::vector<int>{7});
-}

@@ -258,23 +258,17 @@ private:
         if (close_requested_)
             return;
         close_requested_ = true;
-        close_reason_ = websocket::close_reason(code, reason);
         // From now on the heartbeat is the deadline of the close itself.
         wait_for_heartbeat(context_.config.limits.ping_timeout);
         // The close frame goes out after the messages already gathered.
-        start_close();
-    }
-
-    void start_close() {
-        close_started_ = true;
-        ws_.async_close(close_reason_, [self = self()](beast::error_code) {});
+        ws_.async_close(websocket::close_reason(code, reason),
+                        [self = self()](beast::error_code) {});
     }
 
     void refuse_close_code() {
-        if (close_started_)
+        if (close_requested_)
             return;
         close_requested_ = true;
-        close_started_ = true;
         wait_for_heartbeat(context_.config.limits.ping_timeout);
         ws_.next_layer().discard_unsent();
         ws_.async_close(websocket::close_reason(websocket::close_code::protocol_error),
@@ -320,8 +314,6 @@ private:
     bool joined_ = false;
     bool left_ = false;
     bool close_requested_ = false;
-    bool close_started_ = false;
-    websocket::close_reason close_reason_;
 };
 
 } // namespace neuvo::net

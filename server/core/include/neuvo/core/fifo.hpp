@@ -1,6 +1,5 @@
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <utility>
 #include <vector>
@@ -9,8 +8,8 @@ namespace neuvo::core {
 
 // A first-in, first-out queue in one array that allocates nothing until something is pushed.
 // std::deque allocates its map and a first block when it is constructed (about 500 bytes with
-// libstdc++), which every idle connection would pay twice over (its write queue and its client's
-// unconfirmed events): a megabyte per two thousand people who only have the page open.
+// libstdc++), which every idle connection's unconfirmed events would pay: a megabyte per four
+// thousand people who only have the page open.
 template <class T> class Fifo {
 public:
     bool empty() const { return head_ == items_.size(); }
@@ -33,14 +32,6 @@ public:
             items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
             head_ = 0;
         }
-    }
-
-    // Keeps the first `count` items (all of them when there are fewer) and drops the rest.
-    void keep_first(std::size_t count) {
-        items_.erase(items_.begin() + static_cast<std::ptrdiff_t>(head_ + std::min(count, size())),
-                     items_.end());
-        if (empty())
-            clear();
     }
 
     void clear() {
