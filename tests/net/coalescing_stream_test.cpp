@@ -206,6 +206,8 @@ TEST_CASE("a send that fails ends the connection: later writes fail, a read unde
     connection.io.run();
     // Ended by the failed send, or by the reset itself: either way the owner hears of it.
     CHECK(read_error);
+    // The owner can tell why, whichever ended the read.
+    CHECK(stream.send_failure());
     CHECK_FALSE(stream.gather(std::string_view("after")));
     CHECK(stream.buffered() == 0);
 

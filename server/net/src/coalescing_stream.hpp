@@ -69,6 +69,10 @@ public:
     // Beast's writes fail once more than this many bytes would wait to be sent.
     void limit_waiting_bytes(std::size_t limit) { state_->limit = limit; }
 
+    // Why the connection's send failed, or nothing while none has. The reads that the failure
+    // cancelled end with operation_aborted, which does not say why.
+    error_code send_failure() const { return state_->failure; }
+
     // Bytes taken and not yet sent: the connection's unread backlog, as far as this process sees.
     std::size_t buffered() const { return state_->sending.size() + state_->gathering.size(); }
 
