@@ -576,7 +576,8 @@ TEST_CASE("routing settings and the time zone are read and checked", "[config]")
     document["routing"] = {{"offer_timeout_seconds", 15},    {"max_missed_offers", 3},
                            {"reoffer_after_seconds", 90},    {"advisor_grace_seconds", 30},
                            {"client_grace_seconds", 45},     {"long_wait_seconds", 300},
-                           {"default_service_seconds", 480}, {"service_history", 10}};
+                           {"default_service_seconds", 480}, {"service_history", 10},
+                           {"queue_news_interval_ms", 250}};
     document["timezone"] = "Europe/Stockholm";
     auto loaded = config::parse_config(document.dump(), directory.path());
     CHECK(loaded.policy.offer_timeout == std::chrono::seconds(15));
@@ -588,6 +589,8 @@ TEST_CASE("routing settings and the time zone are read and checked", "[config]")
     CHECK(loaded.policy.long_wait == std::chrono::seconds(300));
     CHECK(loaded.policy.default_service == std::chrono::seconds(480));
     CHECK(loaded.policy.service_history == 10);
+    CHECK(defaults.policy.queue_news_interval == std::chrono::milliseconds(1000));
+    CHECK(loaded.policy.queue_news_interval == std::chrono::milliseconds(250));
     CHECK(loaded.timezone == "Europe/Stockholm");
 
     document["routing"]["offer_timeout_seconds"] = 0;
@@ -599,6 +602,13 @@ TEST_CASE("routing settings and the time zone are read and checked", "[config]")
         config_error(document, directory.path()),
         Contains("routing.client_grace_seconds: expected an integer from 0 to 3600, got 3601"));
     document["routing"]["client_grace_seconds"] = 45;
+    document["routing"]["queue_news_interval_ms"] = -1;
+    CHECK_THAT(
+        config_error(document, directory.path()),
+        Contains("routing.queue_news_interval_ms: expected an integer from 0 to 60000, got -1"));
+    document["routing"]["queue_news_interval_ms"] = 0;
+    CHECK(config::parse_config(document.dump(), directory.path()).policy.queue_news_interval ==
+          std::chrono::milliseconds(0));
     document["timezone"] = "Mars/Olympus_Mons";
     CHECK_THAT(config_error(document, directory.path()),
                Contains("timezone: expected a time zone of the tz database"));

@@ -10,7 +10,7 @@ using namespace neuvo::core::testing;
 // speaking the language who are signed in), rounded to whole seconds; none without such advisors.
 
 TEST_CASE("before any conversation the estimate uses the default length", "[core][estimate]") {
-    SwitchboardFixture f(demo_network(), Policy{.default_service = 300s});
+    SwitchboardFixture f(demo_network(), every_change_told(Policy{.default_service = 300s}));
     f.board.advisor_connected(10, aino()); // capacity 3, away: signed in is what counts
     CHECK(text(f.client(1, "fi", "091")) ==
           Lines{"to 1: queued r-1 fi position=1 advisors=1 wait=300"});
@@ -32,7 +32,7 @@ TEST_CASE("before any conversation the estimate uses the default length", "[core
 }
 
 TEST_CASE("the estimate follows the recent conversations of the language", "[core][estimate]") {
-    SwitchboardFixture f(demo_network(), Policy{.service_history = 2});
+    SwitchboardFixture f(demo_network(), every_change_told(Policy{.service_history = 2}));
     f.available_advisor(10, aino(), 1);
     f.board.advisor_connected(11, elias()); // away, capacity 3: total capacity 4
     f.client(1, "fi", "091");

@@ -70,6 +70,7 @@ struct ModelClient {
     std::string home;
     std::string request_id;
     int told_position = 0;
+    TimePoint told_at; // of told_position
     std::string offer;
     std::map<AdvisorId, TimePoint> passed_over; // and until when
     bool long_wait_told = false;
@@ -126,6 +127,7 @@ public:
     std::vector<std::pair<SessionId, std::string>> wrapups_owed;
 
     explicit Model(const FakeClock& c) : clock(c) {}
+    const std::chrono::milliseconds news_interval = Policy{}.queue_news_interval;
 
     std::optional<AdvisorId> advisor_on(SessionId session) const {
         for (const auto& [id, advisor] : advisors) {
@@ -236,7 +238,12 @@ public:
                         REQUIRE(client.request_id == m.request_id);
                         REQUIRE(m.advisors_signed_in == speakers(m.language));
                         REQUIRE(m.estimated_wait_seconds.has_value() == (m.advisors_signed_in > 0));
+                        // The first news of a wait at once, later ones no closer together than
+                        // the policy's interval.
+                        REQUIRE((client.told_position == 0 ||
+                                 clock.now() >= client.told_at + news_interval));
                         client.told_position = m.position;
+                        client.told_at = clock.now();
                     } else if constexpr (std::is_same_v<T, Offer>) {
                         AdvisorId id = advisor_on(to).value();
                         ModelAdvisor& advisor = advisors.at(id);
@@ -423,7 +430,14 @@ public:
                 const ModelClient& client = clients.at(line[i]);
                 REQUIRE(seen.insert(line[i]).second);
                 REQUIRE(client.conversation.empty());
-                REQUIRE(client.told_position == static_cast<int>(i) + 1);
+                // Told where it stands, or told within the interval and due to hear the rest
+                // when it has passed.
+                if (client.told_position != static_cast<int>(i) + 1) {
+                    REQUIRE(client.told_position != 0);
+                    REQUIRE(clock.now() < client.told_at + news_interval);
+                    REQUIRE(board.next_deadline().has_value());
+                    REQUIRE(*board.next_deadline() <= client.told_at + news_interval);
+                }
                 for (const auto& [id, advisor] : advisors) {
                     REQUIRE_FALSE(eligible(advisor, client));
                 }

@@ -6,6 +6,7 @@
 
 #include "neuvo/core/switchboard.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -15,9 +16,18 @@
 
 namespace neuvo::core::testing {
 
+// The policy with every change of a waiting client's place told at once. Most tests follow one
+// event's consequences, with the clock standing still; queue_news_tests.cpp tests how the news
+// is held back with the default interval.
+inline Policy every_change_told(Policy policy = Policy{}) {
+    policy.queue_news_interval = std::chrono::milliseconds{0};
+    return policy;
+}
+
 // A switchboard on the demo network with a hand-driven clock. Conversation ids are "c-1", "c-2" ...
 struct SwitchboardFixture {
-    explicit SwitchboardFixture(ServiceNetwork network = demo_network(), Policy policy = Policy{})
+    explicit SwitchboardFixture(ServiceNetwork network = demo_network(),
+                                Policy policy = every_change_told())
         : board(std::move(network), policy, clock, "c-") {}
 
     FakeClock clock;

@@ -347,6 +347,9 @@ void read_routing(const Field& field, core::Policy& policy) {
         policy.handover_timeout = seconds(field.at("handover_timeout_seconds").integer(1, 3600));
     if (field.has("wrapup_timeout_seconds"))
         policy.wrapup_timeout = seconds(field.at("wrapup_timeout_seconds").integer(1, 86400));
+    if (field.has("queue_news_interval_ms"))
+        policy.queue_news_interval =
+            std::chrono::milliseconds(field.at("queue_news_interval_ms").integer(0, 60000));
 }
 
 void read_languages(const Field& field, core::ServiceNetwork& network) {

@@ -16,14 +16,21 @@ bool same_news(const Queued& a, const Queued& b) {
 } // namespace
 
 // Tells every waiting client whose position, estimate or advisor count changed during the event,
-// or who just joined, where it stands now. Only lines that moved or whose staffing or service
-// history changed are read, and in a moved line only from the first place that moved.
+// or who just joined, where it stands now; a client told within the last queue_news_interval is
+// told when it has passed (the tick then reads its line again). Only lines that moved, whose
+// staffing or service history changed or that have news due are read, and in a moved line only
+// from the first place that moved.
 void Switchboard::State::announce_queue(Effects& effects) {
     std::map<std::string, std::size_t> from = waiting.take_moved_from();
     for (const std::string& language : restaffed) {
         from[language] = 0;
     }
     restaffed.clear();
+    for (const std::string& language : news_due) {
+        from[language] = 0;
+    }
+    news_due.clear();
+    const TimePoint now = clock.now();
     for (const auto& [language, first] : from) {
         const auto* line = waiting.line(language);
         if (line == nullptr) {
@@ -42,7 +49,19 @@ void Switchboard::State::announce_queue(Effects& effects) {
             if (request.told && same_news(*request.told, news)) {
                 continue;
             }
+            if (request.told && now < request.told_at + policy.queue_news_interval) {
+                if (!request.news_due) {
+                    request.news_due = request.told_at + policy.queue_news_interval;
+                    queue_news_deadlines.emplace(*request.news_due, client);
+                }
+                continue;
+            }
+            if (request.news_due) {
+                queue_news_deadlines.erase({*request.news_due, client});
+                request.news_due.reset();
+            }
             request.told = news;
+            request.told_at = now;
             effects.push_back(Deliver{client, std::move(news)});
         }
     }

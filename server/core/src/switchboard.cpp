@@ -501,6 +501,17 @@ Effects Switchboard::tick() {
             s.fresh_advisors.insert(id);
         }
     }
+    // Held-back queue news: finish() reads these clients' lines again and tells what is new.
+    while (!s.queue_news_deadlines.empty() && s.queue_news_deadlines.begin()->first <= now) {
+        const SessionId client = s.queue_news_deadlines.begin()->second;
+        s.queue_news_deadlines.erase(s.queue_news_deadlines.begin());
+        // leave_line takes a request's deadline with it; a client found without one is simply
+        // not waiting any more.
+        if (auto it = s.clients.find(client); it != s.clients.end() && it->second.waiting) {
+            it->second.waiting->news_due.reset();
+            s.news_due.insert(it->second.waiting->language);
+        }
+    }
     while (!s.long_wait_deadlines.empty() && s.long_wait_deadlines.begin()->first <= now) {
         SessionId client = s.long_wait_deadlines.begin()->second;
         s.long_wait_deadlines.erase(s.long_wait_deadlines.begin());
@@ -539,6 +550,9 @@ std::optional<TimePoint> Switchboard::next_deadline() const {
     }
     if (!s.long_wait_deadlines.empty()) {
         consider(s.long_wait_deadlines.begin()->first);
+    }
+    if (!s.queue_news_deadlines.empty()) {
+        consider(s.queue_news_deadlines.begin()->first);
     }
     if (!s.reoffer_deadlines.empty()) {
         consider(s.reoffer_deadlines.begin()->first);

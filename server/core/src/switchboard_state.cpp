@@ -76,6 +76,9 @@ void Switchboard::State::leave_line(SessionId client) {
     const Request& request = *session.waiting;
     waiting.leave(request.language, request.home, request.ticket);
     long_wait_deadlines.erase({request.at + policy.long_wait, client});
+    if (request.news_due) {
+        queue_news_deadlines.erase({*request.news_due, client});
+    }
     session.waiting.reset();
     touched_clients.insert(client);
 }

@@ -39,6 +39,9 @@ struct Request {
     }
     bool long_wait_shown = false;
     std::optional<Queued> told; // the last Queued the client got
+    TimePoint told_at;          // when
+    // When news held back by Policy::queue_news_interval is due; nothing when none is.
+    std::optional<TimePoint> news_due;
     // Set when the request is an open conversation sent to a queue by its lead: accepting the
     // offer joins that conversation instead of starting one. The receiver sees who sent it, and
     // the note.
@@ -141,6 +144,7 @@ struct Switchboard::State {
     std::set<std::pair<TimePoint, SessionId>> client_grace_deadlines;
     std::map<std::string, SessionId> resume_tokens;
     std::set<std::pair<TimePoint, SessionId>> long_wait_deadlines;
+    std::set<std::pair<TimePoint, SessionId>> queue_news_deadlines; // Request::news_due
     std::set<std::pair<TimePoint, std::string>> handover_deadlines;
     std::set<std::pair<TimePoint, std::string>> wrapup_deadlines;
     // Clerks' codes for their customers: code -> (conversation, until when).
@@ -157,6 +161,7 @@ struct Switchboard::State {
     std::set<AdvisorId> fresh_advisors;    // may now take a client they could not take before
     std::set<SessionId> fresh_clients;     // may now be offered to an advisor
     std::set<std::string> restaffed;       // languages whose staffing or history changed
+    std::set<std::string> news_due;        // languages with queue news held back until now
     std::vector<Deliver> alternatives_due; // sent after the Queued updates
 
     // ---- Lookups (switchboard_state.cpp) ----

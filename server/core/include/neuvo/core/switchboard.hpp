@@ -62,6 +62,12 @@ struct Policy {
     // Numbered events a client has not confirmed with `ack` that are kept for its resume. Past
     // this the oldest are dropped, and a resume that would need them is refused as expired.
     std::size_t max_unconfirmed_events = 1000;
+    // A waiting client hears of a new place in the queue at most once per this; a change within
+    // it is told when it has passed, and then only the latest. Without it, each client served
+    // from a long line would move everyone behind and send each of them a message: a person
+    // reads no faster than this, and a line of a thousand cost the server a million messages.
+    // Zero tells every change at once.
+    std::chrono::milliseconds queue_news_interval{1000};
 };
 
 // What the store kept of the last run's open work (messages.hpp, "Open work"), for restore().
@@ -121,10 +127,12 @@ struct LiveView {
 //   2. the new offers, each an Offer followed by the advisor's PresenceState;
 //   3. Queued to every waiting client whose position, estimate or advisor count changed (also
 //      when advisors of the language signed in or out, changed capacity, or a conversation of it
-//      ended), line by line in queue order;
+//      ended), line by line in queue order; a client's first Queued at once, later ones at most
+//      once per Policy::queue_news_interval (what changed within it comes with a tick);
 //   4. Alternatives (after the client's Queued).
 // tick() follows the same order: expired offers (in expiry order), ended grace periods (their
-// clients re-queued at the head), then 2-4, long-wait alternatives last.
+// clients re-queued at the head), then 2-4 (with the queue news that was held back), long-wait
+// alternatives last.
 class Switchboard {
 public:
     // `conversation_prefix` keeps conversation ids unique across server runs: ids are the prefix
