@@ -88,7 +88,10 @@ std::vector<std::string> offered_conversations(const Effects& effects) {
 // free seat whom none of the waiting clients may have (Oulu10 serves only Oulu residents).
 struct BusyNetwork {
     StillClock clock;
-    Switchboard board{busy_network(), Policy{}, clock, "b-"};
+    // Every move told at once: the clock stands still, so with the default interval the line's
+    // news would be held for ever, and the figure is meant to show what telling costs.
+    Switchboard board{busy_network(), Policy{.queue_news_interval = std::chrono::milliseconds{0}},
+                      clock, "b-"};
     SessionId next_session = 1;
     SessionId oulu_advisor = 0;
 

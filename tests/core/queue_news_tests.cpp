@@ -23,7 +23,9 @@ Lines queued_only(Lines lines) {
     return lines;
 }
 
-Lines queued_only(const Effects& effects) { return queued_only(text(effects)); }
+Lines queued_only(const Effects& effects) {
+    return queued_only(text(effects));
+}
 
 struct NewsFixture : SwitchboardFixture {
     NewsFixture() : SwitchboardFixture(demo_network(), Policy{}) {

@@ -244,6 +244,33 @@ TEST_CASE("a second client waits with position 1 and is served when the first co
     CHECK(server.log().find(canary) == std::string::npos);
 }
 
+TEST_CASE("a line that moves fast tells a waiting client its latest place, not every move",
+          "[integration]") {
+    // Three seconds, so that the five departures below fall within one interval even on a slow
+    // (sanitized) build.
+    TestServer server({{"aino", "Aino", "091-virka", "fi,ar"}},
+                      [](json& config) { config["routing"]["queue_news_interval_ms"] = 3000; });
+    std::vector<std::unique_ptr<WssClient>> ahead;
+    for (int i = 1; i <= 5; ++i) {
+        ahead.push_back(welcomed_client(server));
+        ahead.back()->send({{"type", "request"},
+                            {"id", "r-" + std::to_string(i)},
+                            {"language", "so"},
+                            {"home", "091"}});
+        CHECK(ahead.back()->expect("queued")["position"] == i);
+    }
+    auto last = welcomed_client(server);
+    last->send({{"type", "request"}, {"id", "r-6"}, {"language", "so"}, {"home", "091"}});
+    CHECK(last->await("queued", {"alternatives"})["position"] == 6); // the first news at once
+    for (auto& client : ahead)
+        client->close();
+    // The five moves arrive as one message with where the client is now.
+    auto moved = last->await("queued", {"alternatives"});
+    CHECK(moved["position"] == 1);
+    CHECK(moved["request"] == "r-6");
+    CHECK_FALSE(last->try_receive(500ms).has_value());
+}
+
 TEST_CASE("a queued client who leaves is removed at once and counted as unserved",
           "[integration]") {
     TestServer server({{"aino", "Aino", "091-virka", "fi,ar"}});
