@@ -35,6 +35,11 @@ void configure(sqlite3* db) {
     // Deleted rows are overwritten with zeros rather than left in free pages: a conversation's
     // messages, kept while it is open, must not stay readable in the file once it has ended.
     execute(db, "PRAGMA secure_delete = ON");
+    // Every open conversation appends to its own end of open_events, so the pages a busy server
+    // touches are about one leaf per open conversation. SQLite's default cache (2 MiB) holds a few
+    // hundred: past that each message re-read its page and spilled dirty ones into the log
+    // mid-transaction. 64 MiB is a ceiling, taken only as pages are used.
+    execute(db, "PRAGMA cache_size = -65536");
     migrate(db);
 }
 
