@@ -4,6 +4,7 @@
 // address of 127.0.0.0/8 is the loopback's, so each test plays several client addresses.
 
 #include "journey_steps.hpp"
+#include "metrics_scrape.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -153,6 +154,7 @@ TEST_CASE("connections past an address's limit are closed at once, other address
     TestServer server(advisors, [](json& config) {
         config["limits"]["max_connections_per_address"] = 3;
         config["limits"]["max_handshakes_per_address"] = 2;
+        config["metrics"] = {{"listen", {{"address", "127.0.0.1"}, {"port", 0}}}};
     });
     // The advisor from 127.0.0.1, the crowd from 127.0.0.2, a bystander from 127.0.0.3.
     auto aino = available_advisor(server, "aino", 3);
@@ -178,6 +180,8 @@ TEST_CASE("connections past an address's limit are closed at once, other address
     chats(*crowd.back(), *aino, "again");
     BareConnection another(server.port(), "127.0.0.2");
     CHECK(another.closed_within(2s));
+    // Each refusal is counted as it is made, by the limit that made it.
+    const auto counted = scrape(server);
 
     for (auto& client : crowd)
         client->close();
@@ -192,6 +196,10 @@ TEST_CASE("connections past an address's limit are closed at once, other address
         CHECK(refusal["limit"] == "max_connections_per_address");
         CHECK(refusal["family"] == "ipv4");
     }
+    CHECK(counted["neuvo_connections_refused_total{reason=\"connections_per_address\"}"] ==
+          static_cast<double>(refusals.size()));
+    CHECK(counted["neuvo_connections_refused_total{reason=\"handshakes_per_address\"}"] == 0);
+    CHECK(counted["neuvo_connections_refused_total{reason=\"connection_limit\"}"] == 0);
 }
 
 TEST_CASE("stalled handshakes hold up only their own address's, and are freed by close and timeout",
@@ -199,6 +207,7 @@ TEST_CASE("stalled handshakes hold up only their own address's, and are freed by
     TestServer server(advisors, [](json& config) {
         config["limits"]["max_connections_per_address"] = 10;
         config["limits"]["max_handshakes_per_address"] = 2;
+        config["metrics"] = {{"listen", {{"address", "127.0.0.1"}, {"port", 0}}}};
     });
     auto aino = available_advisor(server, "aino", 3);
     // A session of 127.0.0.2 from before: its handshake is over, it is not held up.
@@ -230,6 +239,7 @@ TEST_CASE("stalled handshakes hold up only their own address's, and are freed by
     CHECK(stalled_again.closed_within(20s));
     auto after_timeout = welcomed_soon(server, "127.0.0.2");
     chats(*after_timeout, *aino, "after-timeout");
+    const auto counted = scrape(server);
 
     for (auto* client : {earlier.get(), bystander.get(), later.get(), after_timeout.get()})
         client->close();
@@ -239,4 +249,7 @@ TEST_CASE("stalled handshakes hold up only their own address's, and are freed by
     REQUIRE(refusals.size() >= 3);
     for (const auto& refusal : refusals)
         CHECK(refusal["limit"] == "max_handshakes_per_address");
+    CHECK(counted["neuvo_connections_refused_total{reason=\"handshakes_per_address\"}"] ==
+          static_cast<double>(refusals.size()));
+    CHECK(counted["neuvo_connections_refused_total{reason=\"connections_per_address\"}"] == 0);
 }

@@ -4,7 +4,7 @@
 // public port with a bearer token).
 
 #include "journey_steps.hpp"
-#include "metrics_text.hpp"
+#include "metrics_scrape.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -26,48 +26,7 @@ using nlohmann::json;
 
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-
 const std::vector<AdvisorLogin> arabic_advisor = {{"aino", "Aino", "091-virka", "fi,ar"}};
-
-// The metrics listener's port, from the server's log ("metrics_listening"); 0 when it has none.
-unsigned short metrics_port(const TestServer& server) {
-    static const std::regex listening(R"re("event":"metrics_listening".*"port":"(\d+)")re");
-    const std::string log = server.log();
-    std::smatch match;
-    return std::regex_search(log, match, listening)
-               ? static_cast<unsigned short>(std::stoi(match[1].str()))
-               : 0;
-}
-
-HttpResult read_response(auto& stream) {
-    beast::flat_buffer buffer;
-    http::response<http::string_body> response;
-    http::read(stream, buffer, response);
-    HttpResult result;
-    result.status = response.result_int();
-    for (const auto& field : response) {
-        std::string name(field.name_string());
-        std::transform(name.begin(), name.end(), name.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        result.headers[name] = std::string(field.value());
-    }
-    result.body = response.body();
-    return result;
-}
-
-http::request<http::string_body> get_request(http::verb method, const std::string& target,
-                                             const std::string& authorization = {}) {
-    http::request<http::string_body> request{method, target, 11};
-    request.set(http::field::host, "localhost");
-    if (!authorization.empty())
-        request.set(http::field::authorization, authorization);
-    request.keep_alive(false);
-    request.prepare_payload();
-    return request;
-}
 
 // GET /metrics on the public HTTPS port with an Authorization header.
 HttpResult https_get(unsigned short port, const std::string& target,
@@ -83,31 +42,6 @@ HttpResult https_get(unsigned short port, const std::string& target,
     auto result = read_response(stream);
     beast::error_code ignored;
     stream.shutdown(ignored);
-    return result;
-}
-
-// One plain HTTP request to the metrics listener on loopback.
-HttpResult plain_request(unsigned short port, http::verb method, const std::string& target) {
-    asio::io_context io;
-    beast::tcp_stream stream(io);
-    stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-    http::write(stream, get_request(method, target));
-    return read_response(stream);
-}
-
-struct Scrape {
-    std::string text;
-    Exposition parsed;
-    double operator[](const std::string& series) const { return parsed.value(series); }
-};
-
-Scrape scrape(const TestServer& server) {
-    auto response = plain_request(metrics_port(server), http::verb::get, "/metrics");
-    REQUIRE(response.status == 200);
-    CHECK(response.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8");
-    Scrape result{response.body, parse_exposition(response.body)};
-    for (const auto& problem : result.parsed.problems)
-        FAIL_CHECK(problem);
     return result;
 }
 

@@ -174,7 +174,13 @@ HttpResult https_request(unsigned short port, const std::string& method, const s
     if (method == "HEAD")
         parser.skip(true);
     http::read(stream, buffer, parser);
-    auto response = parser.release();
+    auto result = to_http_result(parser.release());
+    beast::error_code ignored;
+    stream.shutdown(ignored);
+    return result;
+}
+
+HttpResult to_http_result(const http::response<http::string_body>& response) {
     HttpResult result;
     result.status = response.result_int();
     for (const auto& field : response) {
@@ -184,8 +190,6 @@ HttpResult https_request(unsigned short port, const std::string& method, const s
         result.headers[name] = std::string(field.value());
     }
     result.body = response.body();
-    beast::error_code ignored;
-    stream.shutdown(ignored);
     return result;
 }
 

@@ -95,6 +95,10 @@ struct HttpResult {
     std::string body;
 };
 
+// A response as the tests compare it: status, headers by lower-case name, body.
+HttpResult
+to_http_result(const boost::beast::http::response<boost::beast::http::string_body>& response);
+
 // One HTTPS request over a fresh TLS connection to the loopback server.
 HttpResult https_request(unsigned short port, const std::string& method, const std::string& target,
                          const std::string& body = {}, const std::string& cookie = {});

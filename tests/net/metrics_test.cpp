@@ -90,6 +90,8 @@ TEST_CASE("the scrape holds every family once, each declared before its samples"
     Metrics metrics;
     metrics.connections_accepted.add(12);
     metrics.refused(ConnectionRefusal::connection_limit);
+    metrics.refused(ConnectionRefusal::handshakes_per_address);
+    metrics.refused(ConnectionRefusal::handshakes_per_address);
     metrics.websockets(WebSocketEndpoint::client).add(2);
     metrics.websockets(WebSocketEndpoint::advisor).add();
     metrics.websocket_messages_received.add(40);
@@ -118,6 +120,8 @@ TEST_CASE("the scrape holds every family once, each declared before its samples"
     CHECK(parsed.value("neuvo_connections_open") == 9);
     CHECK(parsed.value("neuvo_connections_accepted_total") == 12);
     CHECK(parsed.value("neuvo_connections_refused_total{reason=\"connection_limit\"}") == 1);
+    CHECK(parsed.value("neuvo_connections_refused_total{reason=\"connections_per_address\"}") == 0);
+    CHECK(parsed.value("neuvo_connections_refused_total{reason=\"handshakes_per_address\"}") == 2);
     CHECK(parsed.value("neuvo_websocket_connections_open{endpoint=\"client\"}") == 2);
     CHECK(parsed.value("neuvo_websocket_connections_open{endpoint=\"advisor\"}") == 1);
     CHECK(parsed.value("neuvo_websocket_connections_open{endpoint=\"clerk\"}") == 0);

@@ -84,6 +84,9 @@ void Listener::start_session(tcp::socket socket) {
     // the server for everyone else. The log names the limit, never the address (personal data).
     auto admission = context_.address_limits.admit(peer.address());
     if (!admission.slot) {
+        context_.hub.metrics().refused(admission.refused == AddressLimit::handshakes
+                                           ? ConnectionRefusal::handshakes_per_address
+                                           : ConnectionRefusal::connections_per_address);
         log_event(LogLevel::warning, "address_limit_reached",
                   {{"limit", address_limit_name(admission.refused)},
                    {"family", canonical_address(peer.address()).is_v4() ? "ipv4" : "ipv6"}});

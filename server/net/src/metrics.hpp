@@ -63,8 +63,11 @@ inline constexpr std::array<std::string_view, 3> websocket_endpoint_names = {"cl
                                                                              "clerk"};
 
 // Why a TCP connection was closed as soon as it was accepted.
-enum class ConnectionRefusal { connection_limit };
-inline constexpr std::array<std::string_view, 1> refusal_names = {"connection_limit"};
+// Why a TCP connection was closed as soon as it was accepted: the server's limit, or one
+// address's (limits.max_connections_per_address, limits.max_handshakes_per_address).
+enum class ConnectionRefusal { connection_limit, connections_per_address, handshakes_per_address };
+inline constexpr std::array<std::string_view, 3> refusal_names = {
+    "connection_limit", "connections_per_address", "handshakes_per_address"};
 
 // What was refused for coming too often: chat and consult messages (error rate_limited), join
 // codes (error too_many_attempts) and sign-ins (HTTP 429).
