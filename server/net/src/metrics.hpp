@@ -62,7 +62,6 @@ enum class WebSocketEndpoint { client, advisor, clerk };
 inline constexpr std::array<std::string_view, 3> websocket_endpoint_names = {"client", "advisor",
                                                                              "clerk"};
 
-// Why a TCP connection was closed as soon as it was accepted.
 // Why a TCP connection was closed as soon as it was accepted: the server's limit, or one
 // address's (limits.max_connections_per_address, limits.max_handshakes_per_address).
 enum class ConnectionRefusal { connection_limit, connections_per_address, handshakes_per_address };

@@ -37,7 +37,7 @@ void configure(sqlite3* db) {
     execute(db, "PRAGMA secure_delete = ON");
     // Every open conversation appends to its own end of open_events, so the pages a busy server
     // touches are about one leaf per open conversation. SQLite's default cache (2 MiB) holds a few
-    // hundred: past that each message re-read its page and spilled dirty ones into the log
+    // hundred: past that each message would re-read its page and spill dirty ones into the log
     // mid-transaction. 64 MiB is a ceiling, taken only as pages are used.
     execute(db, "PRAGMA cache_size = -65536");
     migrate(db);
