@@ -212,9 +212,11 @@ function neuvoConfig(database, tlsPort, plainPort, maxCapacity, metricsPort = 0)
   config.limits.ping_interval_seconds = 300;
   config.limits.ping_timeout_seconds = 300;
   // The generator plays thousands of people from one address at machine speed: the abuse
-  // limits, which are per sender and per address, would measure themselves instead of the relay.
-  config.limits.messages_per_minute = 6000;
-  config.limits.message_burst = 1000;
+  // limits, which are per sender and per address, would measure themselves instead of the relay
+  // (an advisor with ten conversations at the maximum rate sends hundreds a second), so they are
+  // set as high as the configuration allows. A run that still met one is not trusted (judge).
+  config.limits.messages_per_minute = 600000;
+  config.limits.message_burst = 100000;
   config.limits.sign_in_failures_per_address = 10000;
   // The generator's handshakes name the server's own origin, on the ports of this run.
   if ('allowed_origins' in config && tlsPort && plainPort)
@@ -362,6 +364,14 @@ function judge(spec, result) {
   const serverBusy = result.server_cpu_percent >= 85 * serverThreads;
   const generatorFree = result.generator_cpu_percent < 85 * generatorThreads;
   if (!result.ready) return { trusted: false, why: 'not everyone connected' };
+  // A refused message stops its conversation (one in flight) or skews the rate: the figure would
+  // measure the refusal, not the relay.
+  const errors = Object.entries(result.errors ?? {});
+  if (errors.length > 0)
+    return {
+      trusted: false,
+      why: 'errors: ' + errors.map(([what, count]) => `${count} × ${what}`).join(', '),
+    };
   // Runnable but waiting for a CPU for more than a fifth of the time: other jobs had the cores.
   if (spec.scenario !== 'connections' && result.server_cpu_wait_percent > 20 * serverThreads)
     return {

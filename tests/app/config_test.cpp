@@ -869,10 +869,10 @@ TEST_CASE("the abuse limits have their defaults and take values within their ran
 TEST_CASE("an abuse limit out of its range names the field and the range", "[config][errors]") {
     ConfigDirectory directory;
     const std::vector<std::pair<std::string, nlohmann::json>> cases = {
-        {"limits.messages_per_minute: expected an integer from 1 to 6000, got 0",
+        {"limits.messages_per_minute: expected an integer from 1 to 600000, got 0",
          {{"messages_per_minute", 0}}},
-        {"limits.message_burst: expected an integer from 1 to 1000, got 1001",
-         {{"message_burst", 1001}}},
+        {"limits.message_burst: expected an integer from 1 to 100000, got 100001",
+         {{"message_burst", 100001}}},
         {"limits.session_idle_minutes: expected an integer from 5 to 1440, got 4",
          {{"session_idle_minutes", 4}}},
         {"limits.sign_in_failures_per_account: expected an integer from 1 to 100",
