@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake pkg-config git ca-certificates openssl tzdata
   libboost1.81-dev libssl-dev libsqlite3-dev sqlite3 nlohmann-json3-dev catch2 zlib1g-dev
-  libsodium-dev libbenchmark-dev
+  libsodium-dev libbenchmark-dev libjemalloc-dev
   clang-format
 )
 if [ "${1:-}" = "--with-browser" ]; then
