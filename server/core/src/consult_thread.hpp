@@ -1,10 +1,10 @@
 #pragma once
 
+#include "neuvo/core/message_ids.hpp"
 #include "neuvo/core/messages.hpp"
 
 #include <array>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 
@@ -30,15 +30,10 @@ public:
     std::uint64_t take_next_seq() { return ++last_seq_; }
 
     std::optional<std::uint64_t> seq_of(AdvisorId sender, const std::string& message_id) const {
-        auto by_sender = messages_.find(sender);
-        if (by_sender == messages_.end()) {
-            return std::nullopt;
-        }
-        auto it = by_sender->second.find(message_id);
-        return it == by_sender->second.end() ? std::nullopt : std::optional(it->second);
+        return messages_.seq_of(sender, message_id);
     }
     void remember(AdvisorId sender, const std::string& message_id, std::uint64_t seq) {
-        messages_[sender].emplace(message_id, seq);
+        messages_.remember(sender, message_id, seq);
     }
 
 private:
@@ -46,7 +41,7 @@ private:
     std::array<AdvisorId, 2> advisors_;
     std::optional<ConsultSubject> about_;
     std::uint64_t last_seq_ = 0;
-    std::map<AdvisorId, std::map<std::string, std::uint64_t>> messages_;
+    MessageIds messages_;
 };
 
 } // namespace neuvo::core

@@ -76,30 +76,16 @@ AdvisorId Conversation::key_of(SessionId participant) const {
 
 std::optional<std::uint64_t> Conversation::seq_of(AdvisorId sender,
                                                   const std::string& message_id) const {
-    auto by_sender = messages_.find(sender);
-    if (by_sender == messages_.end()) {
-        return std::nullopt;
-    }
-    auto it = by_sender->second.find(message_id);
-    if (it == by_sender->second.end()) {
-        return std::nullopt;
-    }
-    return it->second;
+    return messages_.seq_of(sender, message_id);
 }
 
 void Conversation::remember(AdvisorId sender, const std::string& message_id, std::uint64_t seq) {
-    messages_[sender].emplace(message_id, seq);
+    messages_.remember(sender, message_id, seq);
 }
 
 std::optional<AdvisorId> Conversation::sender_of(const std::string& message_id,
                                                  std::uint64_t seq) const {
-    for (const auto& [sender, ids] : messages_) {
-        auto it = ids.find(message_id);
-        if (it != ids.end() && it->second == seq) {
-            return sender;
-        }
-    }
-    return std::nullopt;
+    return messages_.sender_of(message_id, seq);
 }
 
 void Conversation::acknowledge(AdvisorId receiver, std::uint64_t seq) {

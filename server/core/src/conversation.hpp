@@ -1,6 +1,7 @@
 #pragma once
 
 #include "neuvo/core/clock.hpp"
+#include "neuvo/core/message_ids.hpp"
 #include "neuvo/core/messages.hpp"
 #include "neuvo/core/service_network.hpp"
 #include "unconfirmed_events.hpp"
@@ -114,7 +115,7 @@ private:
     std::vector<Seat> seats_;
     std::vector<SessionId> companions_;
     std::uint64_t last_seq_ = 0;
-    std::map<AdvisorId, std::map<std::string, std::uint64_t>> messages_;
+    MessageIds messages_;
     std::map<AdvisorId, std::uint64_t> acknowledged_;
     UnconfirmedEvents unconfirmed_by_advisors_;
 
