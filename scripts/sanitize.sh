@@ -4,8 +4,8 @@
 #   scripts/sanitize.sh address   ASan + UBSan build (build-asan/, shared with scripts/fuzz.sh) of
 #                                 the whole suite, then CTest (the browser tests and benchmarks
 #                                 excepted; see the README)
-#   scripts/sanitize.sh thread    TSan build (build-tsan/) of the server and the integration
-#                                 tests, then the integration tests (tests/tsan.supp)
+#   scripts/sanitize.sh thread    TSan build (build-tsan/) of the server, the integration tests
+#                                 and the network layer's tests, then those tests (tests/tsan.supp)
 # Further arguments go to ctest, e.g. `scripts/sanitize.sh address -R config`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,8 +36,8 @@ if [ "$kind" = address ]; then
   export ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
   export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 else
-  targets=(integration_tests neuvo-server)
-  tests=(-R '^integration:')
+  targets=(integration_tests net_tests neuvo-server)
+  tests=(-R '^(integration|net):')
   export TSAN_OPTIONS="log_path=$reports/tsan:suppressions=$PWD/tests/tsan.supp:halt_on_error=1:second_deadlock_stack=1${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
 fi
 

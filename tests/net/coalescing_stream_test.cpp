@@ -10,7 +10,9 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -19,6 +21,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <future>
 #include <string>
 #include <thread>
 #include <vector>
@@ -217,4 +220,43 @@ TEST_CASE("a send that fails ends the connection: later writes fail, a read unde
                       [&](beast::error_code error, std::size_t) { write_error = error; });
     connection.io.run();
     CHECK(write_error);
+}
+
+TEST_CASE("an owner dropped on another thread while a send is under way ends the connection") {
+    // As in the server: the connection's strand runs on a thread of its own, and the owner goes
+    // with the last reference to it, which another thread drops (the hub's strand, when a
+    // session leaves).
+    asio::io_context io;
+    tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+    tcp::socket peer(io);
+    peer.connect(acceptor.local_endpoint());
+    tcp::socket accepted(asio::make_strand(io));
+    acceptor.accept(accepted);
+    auto stream = std::make_unique<CoalescingStream<beast::tcp_stream>>(std::move(accepted));
+    const auto strand = stream->get_executor();
+    // Far more than the loopback's buffers hold: the send stays under way until cancelled.
+    const std::string large(32 * 1024 * 1024, 'a');
+    std::promise<bool> gathered;
+    asio::post(strand, [&] { gathered.set_value(stream->gather(large)); });
+    auto work = asio::make_work_guard(io);
+    std::thread network([&] { io.run(); });
+    REQUIRE(gathered.get_future().get());
+
+    stream.reset();
+    // The strand runs in order: once this has run, so has the abandoning.
+    std::promise<void> abandoned;
+    asio::post(strand, [&] { abandoned.set_value(); });
+    abandoned.get_future().wait();
+
+    // The send is cancelled and the socket closed: the peer reads what had reached it, then
+    // the end, well short of the whole.
+    std::size_t received = 0;
+    beast::error_code error;
+    std::vector<char> chunk(64 * 1024);
+    while (!error)
+        received += peer.read_some(asio::buffer(chunk), error);
+    CHECK((error == asio::error::eof || error == asio::error::connection_reset));
+    CHECK(received < large.size());
+    work.reset();
+    network.join();
 }

@@ -5,6 +5,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/compose.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -53,10 +54,21 @@ public:
     CoalescingStream(const CoalescingStream&) = delete;
     CoalescingStream& operator=(const CoalescingStream&) = delete;
     ~CoalescingStream() {
-        // Nobody is left to see a send that the peer may never take.
-        state_->abandoned = true;
-        if (state_->sending_now)
-            beast::get_lowest_layer(state_->next).cancel();
+        // Nobody is left to see a send that the peer may never take, so the socket is closed
+        // under it: closed, not cancelled, because a cancel misses a send that is between two
+        // of its writes, which would then go on for as long as the peer reads.
+        //
+        // The owner goes with the last reference to it, which another thread may drop (the
+        // hub's strand, when a session leaves), while the send's completion runs on the
+        // connection's executor. So the abandoning runs there too, at once if this already is
+        // that executor's thread. (Should the executor never run it, at shutdown, the state goes
+        // with the handler.)
+        auto executor = state_->next.get_executor();
+        boost::asio::dispatch(executor, [state = std::move(state_)] {
+            state->abandoned = true;
+            if (state->sending_now)
+                beast::get_lowest_layer(state->next).close();
+        });
     }
 
     executor_type get_executor() noexcept { return state_->next.get_executor(); }
