@@ -38,10 +38,10 @@ namespace beast = boost::beast;
 // completed at once, and fails once more than the limit would wait: a peer that sends pings and
 // reads nothing cannot pile up pongs. (The owner bounds what it gathers itself, below that
 // limit.) A send that failed ends the connection: every later write fails with the same error,
-// and the reads under way are cancelled.
+// and the socket is closed, which ends the reads.
 //
 // The buffers and the next layer live in a shared state that a send under way keeps alive: the
-// owner may be destroyed first, which cancels that send.
+// owner may be destroyed first, which ends that send.
 template <class NextLayer> class CoalescingStream {
 public:
     using next_layer_type = NextLayer;
@@ -82,7 +82,7 @@ public:
     void limit_waiting_bytes(std::size_t limit) { state_->limit = limit; }
 
     // Why the connection's send failed, or nothing while none has. The reads that the failure
-    // cancelled end with operation_aborted, which does not say why.
+    // ended end with operation_aborted or bad_descriptor, which do not say why.
     error_code send_failure() const { return state_->failure; }
 
     // Bytes taken and not yet sent: the connection's unread backlog, as far as this process sees.
@@ -195,10 +195,11 @@ private:
             if (error) {
                 failure = error;
                 // Release the memory now: nothing more will be sent. The owner's reads end too,
-                // so it learns that the connection is gone.
+                // so it learns that the connection is gone: the socket is closed, because a
+                // cancel would miss a read that is between two of its parts.
                 std::string().swap(sending);
                 std::string().swap(gathering);
-                beast::get_lowest_layer(next).cancel();
+                beast::get_lowest_layer(next).close();
                 if (flushed)
                     complete_flush(failure);
                 return;

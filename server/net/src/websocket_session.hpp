@@ -193,14 +193,15 @@ private:
         if (error) {
             read_ended_ = true;
             heartbeat_.cancel();
-            // Beast has already answered an oversized frame with close 1009.
-            if (error != websocket::error::closed && error != boost::asio::error::operation_aborted)
-                log_event(LogLevel::debug, "websocket_read_ended",
-                          {{"session", std::to_string(id_)}, {"error", error.message()}});
-            // A failed send cancels the read, so the read's error would not say the peer is gone.
+            // A failed send closes the socket, so the read's error would not say the peer is
+            // gone. Beast has already answered an oversized frame with close 1009.
             if (const auto failure = ws_.next_layer().send_failure())
                 log_event(LogLevel::debug, "websocket_send_failed",
                           {{"session", std::to_string(id_)}, {"error", failure.message()}});
+            else if (error != websocket::error::closed &&
+                     error != boost::asio::error::operation_aborted)
+                log_event(LogLevel::debug, "websocket_read_ended",
+                          {{"session", std::to_string(id_)}, {"error", error.message()}});
             // A peer's own normal close is leaving on purpose; a drop may come back. So may an
             // advisor's "going away" (a reload: the session cookie brings the advisor back),
             // but not a client's: its resume token was in the page that went away.
