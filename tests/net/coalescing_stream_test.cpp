@@ -42,10 +42,14 @@ struct Connection {
     std::unique_ptr<CoalescingStream<beast::tcp_stream>> stream;
     neuvo::net::Counter writes;
 
-    Connection() {
+    // on_strand: the server's end runs on a strand of its own, as a server's connection does.
+    explicit Connection(bool on_strand = false) {
         tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
         peer.connect(acceptor.local_endpoint());
-        stream = std::make_unique<CoalescingStream<beast::tcp_stream>>(acceptor.accept());
+        tcp::socket accepted(on_strand ? asio::any_io_executor(asio::make_strand(io))
+                                       : asio::any_io_executor(io.get_executor()));
+        acceptor.accept(accepted);
+        stream = std::make_unique<CoalescingStream<beast::tcp_stream>>(std::move(accepted));
         stream->count_writes_in(writes);
     }
 
@@ -227,13 +231,10 @@ TEST_CASE("an owner dropped on another thread while a send is under way ends the
     // As in the server: the connection's strand runs on a thread of its own, and the owner goes
     // with the last reference to it, which another thread drops (the hub's strand, when a
     // session leaves).
-    asio::io_context io;
-    tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
-    tcp::socket peer(io);
-    peer.connect(acceptor.local_endpoint());
-    tcp::socket accepted(asio::make_strand(io));
-    acceptor.accept(accepted);
-    auto stream = std::make_unique<CoalescingStream<beast::tcp_stream>>(std::move(accepted));
+    Connection connection(true);
+    auto& io = connection.io;
+    auto& peer = connection.peer;
+    auto& stream = connection.stream;
     const auto strand = stream->get_executor();
     // Far more than the loopback's buffers hold: the send stays under way until the socket is
     // closed under it.
