@@ -144,3 +144,28 @@ TEST_CASE("the local time follows the clock's offset", "[core][schedule]") {
     f.oona_follows_schedule(true);
     CHECK(text(f.client(1, "th", "564"))[0].starts_with("to 10: offer c-1 th"));
 }
+
+TEST_CASE("an advisor who stops following the schedule, or signs out, leaves no slot deadline",
+          "[core][schedule]") {
+    ScheduleFixture f;
+    f.oona_follows_schedule(true);
+    // Wednesday afternoon, a free seat: the switchboard wants waking when the Thai slot opens.
+    CHECK(f.board.next_deadline() == ScheduleFixture::local(25, 22h));
+
+    f.board.set_presence(10, Presence::available, 3, "p2", false);
+    CHECK_FALSE(f.board.next_deadline());
+    f.board.set_presence(10, Presence::available, 3, "p3", true);
+    CHECK(f.board.next_deadline() == ScheduleFixture::local(25, 22h));
+
+    // A follower's second sign-in replaces the first and starts without the schedule.
+    f.board.advisor_connected(11, profile(5, "Oona", "564-oulu10", {"ar", "zh", "th", "fi"}));
+    CHECK_FALSE(f.board.next_deadline());
+    f.board.set_presence(11, Presence::available, 3, "p4", true);
+    CHECK(f.board.next_deadline() == ScheduleFixture::local(25, 22h));
+
+    // Signed out with no conversation: gone, and nothing is left to wake for.
+    f.board.signed_out(11);
+    CHECK_FALSE(f.board.next_deadline());
+    f.clock.set(ScheduleFixture::local(25, 22h));
+    CHECK(f.board.tick().empty());
+}

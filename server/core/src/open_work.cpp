@@ -168,12 +168,12 @@ Effects Switchboard::restore(OpenWork work) {
         advisor.profile = std::move(profile);
         advisor.status = open.status;
         advisor.capacity = std::clamp(open.capacity, 1, s.policy.max_capacity);
-        advisor.follow_schedule = open.follow_schedule;
         advisor.idle_since = now;
         advisor.grace_until = now + s.policy.advisor_grace;
         advisor.kept = open;
         s.grace_deadlines.emplace(*advisor.grace_until, open.id);
         auto placed = s.advisors.emplace(open.id, std::move(advisor)).first;
+        s.set_follow_schedule(placed->second, open.follow_schedule);
         s.add_speaker(placed->second);
     }
 

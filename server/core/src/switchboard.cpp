@@ -172,7 +172,7 @@ Effects Switchboard::advisor_connected(SessionId session, AdvisorProfile profile
         s.withdraw_handovers_to(advisor, effects);
         advisor.status = Presence::away;
         s.change_capacity(advisor, s.policy.default_capacity);
-        advisor.follow_schedule = false;
+        s.set_follow_schedule(advisor, false);
     } else {
         s.grace_deadlines.erase({*advisor.grace_until, advisor.profile.id});
         advisor.grace_until.reset();
@@ -264,7 +264,7 @@ Effects Switchboard::set_presence(SessionId session, Presence status, std::optio
         s.change_capacity(*advisor, *capacity);
     }
     if (follow_schedule) {
-        advisor->follow_schedule = *follow_schedule;
+        s.set_follow_schedule(*advisor, *follow_schedule);
     }
     effects.push_back(Deliver{session, advisor->presence_state()});
     s.fresh_advisors.insert(advisor->profile.id);
@@ -496,8 +496,8 @@ Effects Switchboard::tick() {
         }
     }
     // A slot may have opened for advisors who follow the schedule.
-    for (const auto& [id, advisor] : s.advisors) {
-        if (advisor.follow_schedule && advisor.has_free_seat()) {
+    for (AdvisorId id : s.schedule_followers) {
+        if (s.advisors.at(id).has_free_seat()) {
             s.fresh_advisors.insert(id);
         }
     }
@@ -558,9 +558,8 @@ std::optional<TimePoint> Switchboard::next_deadline() const {
         consider(s.reoffer_deadlines.begin()->first);
     }
     const bool someone_follows_schedule =
-        std::any_of(s.advisors.begin(), s.advisors.end(), [](const auto& a) {
-            return a.second.follow_schedule && a.second.has_free_seat();
-        });
+        std::any_of(s.schedule_followers.begin(), s.schedule_followers.end(),
+                    [&s](AdvisorId id) { return s.advisors.at(id).has_free_seat(); });
     if (someone_follows_schedule) {
         // The next start of any slot: strictly later than now, so that a tick at a slot's start
         // does not leave the same deadline behind.

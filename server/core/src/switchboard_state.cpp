@@ -313,6 +313,15 @@ void Switchboard::State::change_capacity(SignedInAdvisor& advisor, int capacity)
     add_speaker(advisor);
 }
 
+void Switchboard::State::set_follow_schedule(SignedInAdvisor& advisor, bool follow) {
+    advisor.follow_schedule = follow;
+    if (follow) {
+        schedule_followers.insert(advisor.profile.id);
+    } else {
+        schedule_followers.erase(advisor.profile.id);
+    }
+}
+
 void Switchboard::State::sign_out(AdvisorId id, Effects& effects) {
     SignedInAdvisor& advisor = advisors.at(id);
     for (const std::string& offer : std::vector<std::string>(advisor.offers)) {
@@ -337,6 +346,7 @@ void Switchboard::State::sign_out(AdvisorId id, Effects& effects) {
     }
     remove_speaker(advisor);
     fresh_advisors.erase(id);
+    schedule_followers.erase(id);
     if (advisor.kept) {
         effects.push_back(ForgetAdvisor{id});
     }

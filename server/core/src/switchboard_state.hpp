@@ -120,6 +120,9 @@ struct Switchboard::State {
     std::map<SessionId, ClientSession> clients;
     std::map<AdvisorId, SignedInAdvisor> advisors;   // also those reconnecting
     std::map<SessionId, AdvisorId> advisor_sessions; // connected sockets only
+    // Advisors who follow their point's schedule, kept apart so that next_deadline, asked after
+    // every event, and tick need not read every signed-in advisor.
+    std::set<AdvisorId> schedule_followers;
     // Signed-in advisors by language, pointing into `advisors` (whose nodes never move): routing
     // reads every speaker of a language, and a lookup per advisor would dominate it. The staffing
     // sums are kept with it, since every Queued needs them.
@@ -200,6 +203,7 @@ struct Switchboard::State {
     void add_speaker(SignedInAdvisor& advisor);
     void remove_speaker(const SignedInAdvisor& advisor);
     void change_capacity(SignedInAdvisor& advisor, int capacity);
+    void set_follow_schedule(SignedInAdvisor& advisor, bool follow);
     void sign_out(AdvisorId advisor, Effects& effects);
     void lose_connection(SessionId session, Effects& effects);
     void end_grace(AdvisorId advisor, Effects& effects);
