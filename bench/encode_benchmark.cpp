@@ -1,5 +1,6 @@
-// What building the most frequent frame costs: a chat message of a typical length, written by
-// hand (what the server does) and through a json tree (how every other frame is built). Build
+// What the most frequent frames cost: a chat message of a typical length, written by hand (what
+// the server does) and through a json tree (how every other frame is built); and the frames peers
+// send most, a chat message and an ack, read by hand and through the tree and the schema. Build
 // in Release and run bench/encode_benchmark.
 
 #include "neuvo/protocol/codec.hpp"
@@ -43,6 +44,42 @@ void BM_EncodeChatMessageThroughTree(benchmark::State& state) {
     }
 }
 BENCHMARK(BM_EncodeChatMessageThroughTree);
+
+// A page's message and ack, as client.js sends them.
+const std::string typical_sent_message =
+    R"({"type":"message","id":"m-1764072187123-17","conversation":"c-8f3a2b1c","text":"Hei! )"
+    "Sain Kelalta kirjeen asumistuesta, mutta en ymm\xc3\xa4rr\xc3\xa4 mit\xc3\xa4 minun "
+    "pit\xc3\xa4\xc3\xa4 "
+    "tehd\xc3\xa4. Voitteko auttaa?\"}";
+const std::string typical_ack = R"({"type":"ack","conversation":"c-8f3a2b1c","seq":42})";
+
+void BM_DecodeMessage(benchmark::State& state) {
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(protocol::decode_inbound(typical_sent_message));
+    }
+}
+BENCHMARK(BM_DecodeMessage);
+
+void BM_DecodeMessageThroughTree(benchmark::State& state) {
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(protocol::decode_inbound_through_tree(typical_sent_message));
+    }
+}
+BENCHMARK(BM_DecodeMessageThroughTree);
+
+void BM_DecodeAck(benchmark::State& state) {
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(protocol::decode_inbound(typical_ack));
+    }
+}
+BENCHMARK(BM_DecodeAck);
+
+void BM_DecodeAckThroughTree(benchmark::State& state) {
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(protocol::decode_inbound_through_tree(typical_ack));
+    }
+}
+BENCHMARK(BM_DecodeAckThroughTree);
 
 } // namespace
 

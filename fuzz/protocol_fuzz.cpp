@@ -225,11 +225,28 @@ void check_forwarded(const protocol::Inbound& inbound) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view frame(reinterpret_cast<const char*>(data), size);
     auto decoded = protocol::decode_inbound(frame);
+    // The hand-read hot frames (message, ack) must decode as the json tree does, to the byte.
+    const auto tree = protocol::decode_inbound_through_tree(frame);
+    FUZZ_CHECK(decoded.index() == tree.index(), "the short way and the tree agree on the verdict");
     if (const auto* error = std::get_if<protocol::DecodeError>(&decoded)) {
+        const auto& other = std::get<protocol::DecodeError>(tree);
+        FUZZ_CHECK(error->code == other.code && error->reason == other.reason &&
+                       error->ref == other.ref,
+                   "the short way and the tree give the same error");
         check_refusal(*error, frame);
         return 0;
     }
     const auto& inbound = std::get<protocol::Inbound>(decoded);
+    {
+        bool exact_fast = true;
+        bool exact_tree = true;
+        const auto& from_tree = std::get<protocol::Inbound>(tree);
+        FUZZ_CHECK(from_tree.index() == inbound.index(), "the same kind of message both ways");
+        FUZZ_CHECK(
+            to_wire(inbound, exact_fast).dump(-1, ' ', false, json::error_handler_t::replace) ==
+                to_wire(from_tree, exact_tree).dump(-1, ' ', false, json::error_handler_t::replace),
+            "the same message both ways");
+    }
     check_forwarded(inbound);
 
     bool exact = true;

@@ -3,6 +3,7 @@
 #include "neuvo/protocol/schema.hpp"
 
 #include "hot_frames.hpp"
+#include "hot_inbound.hpp"
 #include "timestamp.hpp"
 
 #include <nlohmann/json.hpp>
@@ -482,6 +483,12 @@ Inbound to_inbound(const json& message) {
 } // namespace
 
 std::variant<Inbound, DecodeError> decode_inbound(std::string_view frame) {
+    if (auto hot = decode_hot_inbound(frame))
+        return std::move(*hot);
+    return decode_inbound_through_tree(frame);
+}
+
+std::variant<Inbound, DecodeError> decode_inbound_through_tree(std::string_view frame) {
     json message = json::parse(frame, nullptr, /*allow_exceptions=*/false);
     if (message.is_discarded())
         return DecodeError{"bad_json", "the frame is not valid JSON", {}};

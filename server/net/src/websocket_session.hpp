@@ -223,7 +223,10 @@ private:
             return;
         }
         keep_session_fresh();
-        auto decoded = protocol::decode_inbound(beast::buffers_to_string(buffer_.data()));
+        // A flat buffer holds the frame in one piece: decoded where it lies, not copied first.
+        const auto frame = buffer_.cdata();
+        auto decoded = protocol::decode_inbound(
+            std::string_view(static_cast<const char*>(frame.data()), frame.size()));
         buffer_.consume(buffer_.size());
         if (auto* problem = std::get_if<protocol::DecodeError>(&decoded)) {
             context_.hub.metrics().error_sent(problem->code);

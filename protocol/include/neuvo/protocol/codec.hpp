@@ -12,6 +12,10 @@ namespace neuvo::protocol {
 // Turns one text frame from a client or an advisor into a message, or says precisely what is
 // wrong with it. Unknown extra fields are ignored so that later minor versions stay compatible.
 std::variant<Inbound, DecodeError> decode_inbound(std::string_view frame);
+// The same through a json tree and the schema, as every frame but the two hottest (a plain
+// `message` or `ack`) is decoded: decode_inbound must give exactly this (the hot frames' test
+// and the protocol fuzzer compare the two).
+std::variant<Inbound, DecodeError> decode_inbound_through_tree(std::string_view frame);
 
 // Frames the server sends. Each returns one compact JSON text.
 std::string encode(const core::Outbound& message);
