@@ -2,7 +2,7 @@
 # Builds the benchmarks in Release (build-release/) and runs them, writing the results to
 # bench/results/ (JSON from Google Benchmark) and printing the table.
 #
-#   bash scripts/bench.sh               routing, suppression and frame-encoding micro-benchmarks
+#   bash scripts/bench.sh               routing, suppression, frame encoding and decoding micro-benchmarks
 #   bash scripts/bench.sh load          the load scenarios against the real server and the two
 #                                       baselines (Beast echo, Node ws relay): bench/results/load.json
 #                                       and load.md; about ten minutes
