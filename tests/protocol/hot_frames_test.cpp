@@ -5,9 +5,12 @@
 
 #include "neuvo/protocol/codec.hpp"
 
+#include "broken_utf8.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <string>
@@ -21,33 +24,28 @@ namespace protocol = neuvo::protocol;
 // Pieces text is made of: plain letters, every character JSON escapes, the first character past
 // the control range, multi-byte characters of two, three and four bytes, and broken UTF-8
 // (a lone continuation byte, a truncated sequence, an overlong form, a surrogate, 0xFF).
-const std::vector<std::string> pieces = {"a",
-                                         "Z",
-                                         " ",
-                                         "0",
-                                         "/",
-                                         "\"",
-                                         "\\",
-                                         "\b",
-                                         "\f",
-                                         "\n",
-                                         "\r",
-                                         "\t",
-                                         std::string(1, '\0'),
-                                         "\x01",
-                                         "\x1f",
-                                         "\x7f",
-                                         "\xc3\xa4",
-                                         "\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85",
-                                         "\xe2\x82\xac",
-                                         "\xf0\x9f\x98\x80",
-                                         "\xef\xbf\xbd",
-                                         "\x80",
-                                         "\xe2\x82",
-                                         "\xc0\xaf",
-                                         "\xed\xa0\x80",
-                                         "\xff",
-                                         "\xf4\x90\x80\x80"};
+const std::vector<std::string> pieces =
+    neuvo::protocol::testing::with_broken_utf8({"a",
+                                                "Z",
+                                                " ",
+                                                "0",
+                                                "/",
+                                                "\"",
+                                                "\\",
+                                                "\b",
+                                                "\f",
+                                                "\n",
+                                                "\r",
+                                                "\t",
+                                                std::string(1, '\0'),
+                                                "\x01",
+                                                "\x1f",
+                                                "\x7f",
+                                                "\xc3\xa4",
+                                                "\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85",
+                                                "\xe2\x82\xac",
+                                                "\xf0\x9f\x98\x80",
+                                                "\xef\xbf\xbd"});
 
 std::string random_text(std::mt19937& random, bool allow_broken) {
     std::uniform_int_distribution<std::size_t> length(0, 12);
@@ -55,9 +53,9 @@ std::string random_text(std::mt19937& random, bool allow_broken) {
     std::string text;
     for (std::size_t n = length(random); n > 0; --n) {
         const std::string& piece = pieces[pick(random)];
-        const bool broken = piece == "\x80" || piece == "\xe2\x82" || piece == "\xc0\xaf" ||
-                            piece == "\xed\xa0\x80" || piece == "\xff" ||
-                            piece == "\xf4\x90\x80\x80";
+        const auto& broken_ones = neuvo::protocol::testing::broken_utf8;
+        const bool broken =
+            std::find(broken_ones.begin(), broken_ones.end(), piece) != broken_ones.end();
         if (!broken || allow_broken)
             text += piece;
     }

@@ -7,6 +7,8 @@
 
 #include "hot_inbound.hpp"
 
+#include "broken_utf8.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <random>
@@ -47,31 +49,9 @@ void require_same(const std::string& frame) {
 
 // What a string value is made of, written into the frame as it stands: plain letters, escapes
 // JSON knows and one it does not, raw control characters, multi-byte characters and broken UTF-8.
-const std::vector<std::string> string_pieces = {"a",
-                                                "Z",
-                                                " ",
-                                                "0",
-                                                "-",
-                                                "/",
-                                                "\\\"",
-                                                "\\\\",
-                                                "\\n",
-                                                "\\u00e4",
-                                                "\\ud83d\\ude00",
-                                                "\\x",
-                                                "\t",
-                                                std::string(1, '\0'),
-                                                "\x1f",
-                                                "\x7f",
-                                                "\xc3\xa4",
-                                                "\xe2\x82\xac",
-                                                "\xf0\x9f\x98\x80",
-                                                "\x80",
-                                                "\xe2\x82",
-                                                "\xc0\xaf",
-                                                "\xed\xa0\x80",
-                                                "\xff",
-                                                "\xf4\x90\x80\x80"};
+const std::vector<std::string> string_pieces = neuvo::protocol::testing::with_broken_utf8(
+    {"a", "Z", " ", "0", "-", "/", "\\\"", "\\\\", "\\n", "\\u00e4", "\\ud83d\\ude00", "\\x", "\t",
+     std::string(1, '\0'), "\x1f", "\x7f", "\xc3\xa4", "\xe2\x82\xac", "\xf0\x9f\x98\x80"});
 
 // Values of seq, and of any field in the wrong place: JSON numbers in every form, some not JSON.
 const std::vector<std::string> other_values = {"0",
