@@ -23,25 +23,27 @@ public:
         return take('{');
     }
 
-    // The next key, or false at the end of the object (then `closed()` tells whether it ended
-    // well) or at anything unexpected.
-    bool next_key(std::string_view& key) {
+    enum class Next { key, end, malformed };
+
+    // The next key, the end of the object, or something that is not the plain form. Keeping
+    // the end apart from the rest matters: a key without its value is not the end.
+    Next next_key(std::string_view& key) {
         skip_space();
+        if (peek('}'))
+            return Next::end;
         if (first_) {
             first_ = false;
-            if (peek('}'))
-                return false;
         } else if (!take(',')) {
-            return false;
+            return Next::malformed;
         }
         skip_space();
         if (!string(key))
-            return false;
+            return Next::malformed;
         skip_space();
-        return take(':');
+        return take(':') ? Next::key : Next::malformed;
     }
 
-    // After next_key returned false: the object closed and nothing but space follows it.
+    // After next_key said end: the object closes and nothing but space follows it.
     bool closed() {
         skip_space();
         if (!take('}'))
@@ -123,7 +125,8 @@ std::optional<Inbound> decode_hot_inbound(std::string_view frame) {
     std::optional<std::string_view> type, id, conversation, text;
     std::optional<std::uint64_t> seq;
     std::string_view key;
-    while (reader.next_key(key)) {
+    PlainObjectReader::Next next;
+    while ((next = reader.next_key(key)) == PlainObjectReader::Next::key) {
         std::string_view value;
         if (key == "seq") {
             std::uint64_t number = 0;
@@ -141,7 +144,7 @@ std::optional<Inbound> decode_hot_inbound(std::string_view frame) {
             return std::nullopt;
         *slot = value;
     }
-    if (!reader.closed() || !type || !conversation)
+    if (next != PlainObjectReader::Next::end || !reader.closed() || !type || !conversation)
         return std::nullopt;
 
     if (*type == "message" && id && text && !seq && !id->empty() && id->size() <= max_id_length)

@@ -133,6 +133,10 @@ TEST_CASE("a hand-read message or ack is what the tree reads, and so is every er
             frame += random_space(random) + "\"" + fields[f] + "\"" + random_space(random) + ":" +
                      random_space(random);
             const std::string& key = fields[f];
+            if (rarely(random) && rarely(random)) {
+                frame.resize(frame.rfind(':')); // a key without its value
+                continue;
+            }
             if (key == "type" && !rarely(random)) {
                 frame += message ? "\"message\"" : (coin(random) ? "\"ack\"" : "\"typing\"");
             } else if (key == "seq" && !rarely(random)) {
@@ -194,4 +198,17 @@ TEST_CASE("a repeated field, which the tree reads as its last value, is read the
     require_same(R"({"type":"message","id":"a","id":"b","conversation":"k","text":"x"})");
     require_same(R"({"type":"message","id":"","conversation":"k","text":"x"})");
     require_same("\xef\xbb\xbf{\"type\":\"ack\",\"conversation\":\"k\",\"seq\":4}");
+}
+
+TEST_CASE("a key without its value is not the end of the object", "[protocol][decode]") {
+    // Found by the protocol fuzzer: the short way once took the stray key's closing brace for
+    // the end and accepted what the tree refuses as bad JSON.
+    require_same(R"({"type":"message","id":"m-1","conversation":"k","text":"Hei","las Kelan"})");
+    require_same(R"({"type":"ack","conversation":"k","seq":4,"x"})");
+    require_same(R"({"type":"ack","conversation":"k","seq":4,"x":})");
+    require_same(R"({"type":"ack","conversation":"k","seq":4,})");
+    require_same(R"({,"type":"ack","conversation":"k","seq":4})");
+    require_same(R"({"type":"ack","conversation":"k""seq":4})");
+    CHECK(std::holds_alternative<protocol::DecodeError>(
+        protocol::decode_inbound(R"({"type":"ack","conversation":"k","seq":4,"x"})")));
 }
