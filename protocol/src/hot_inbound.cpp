@@ -1,5 +1,7 @@
 #include "hot_inbound.hpp"
 
+#include "neuvo/protocol/schema.hpp"
+
 #include "utf8.hpp"
 
 #include <cstdint>
@@ -9,11 +11,9 @@
 namespace neuvo::protocol {
 namespace {
 
-// The same limit as the schema's identifiers; past it the tree writes the error.
-constexpr std::size_t max_id_length = 128;
-
-// A left-to-right reader of one flat JSON object. Every method returns false when the text is
-// not in the plain form it reads; the caller then gives up and leaves the frame to the tree.
+// A left-to-right reader of one flat JSON object. Each method says so (false, or
+// Next::malformed) when the text is not in the plain form it reads; the caller then gives up and
+// leaves the frame to the tree.
 class PlainObjectReader {
 public:
     explicit PlainObjectReader(std::string_view text) : text_(text) {}

@@ -37,9 +37,6 @@ struct MessageSchema {
     std::vector<Field> fields;
 };
 
-// Sender-chosen ids are short printable strings; the limit keeps dedup tables small.
-constexpr std::size_t max_id_length = 128;
-
 const std::vector<MessageSchema>& schemas() {
     static const std::vector<MessageSchema> table = {
         // ---- to the server ----

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -11,6 +12,10 @@ enum class Direction {
     to_server, // sent by a client or an advisor
     to_peer,   // sent by the server
 };
+
+// Sender-chosen ids (PROTOCOL.md, "Ids") are short printable strings; the limit keeps dedup
+// tables small. Every reader of an id holds it to this.
+constexpr std::size_t max_id_length = 128;
 
 struct SchemaViolation {
     std::string code; // "bad_json", "unknown_type", "missing_field" or "invalid_field"
