@@ -909,6 +909,8 @@ TEST_CASE("the per-address connection limits have generous defaults and are read
     // Many people share an address behind a carrier's NAT or a library's network.
     CHECK(defaults.limits.max_connections_per_address == 1000);
     CHECK(defaults.limits.max_handshakes_per_address == 32);
+    // One home's or phone's IPv6 network, as providers hand them out.
+    CHECK(defaults.limits.ipv6_prefix_length == 64);
 
     document["limits"] = {{"max_connections_per_address", 50}, {"max_handshakes_per_address", 50}};
     auto loaded = config::parse_config(document.dump(), directory.path());
@@ -925,6 +927,12 @@ TEST_CASE("the per-address connection limits have generous defaults and are read
     auto largest = config::parse_config(document.dump(), directory.path());
     CHECK(largest.limits.max_connections_per_address == 10'000'000);
     CHECK(largest.limits.max_handshakes_per_address == 10'000'000);
+
+    for (int prefix : {32, 48, 56, 128}) {
+        document["limits"] = {{"ipv6_prefix_length", prefix}};
+        CHECK(config::parse_config(document.dump(), directory.path()).limits.ipv6_prefix_length ==
+              prefix);
+    }
 }
 
 TEST_CASE("a per-address connection limit out of its range names the field and the range",
@@ -947,6 +955,12 @@ TEST_CASE("a per-address connection limit out of its range names the field and t
          {{"max_handshakes_per_address", 2.5}}},
         {"limits.max_handshakes_per_address: expected an integer from 1 to 10000000, got true",
          {{"max_handshakes_per_address", true}}},
+        {"limits.ipv6_prefix_length: expected an integer from 32 to 128, got 31",
+         {{"ipv6_prefix_length", 31}}},
+        {"limits.ipv6_prefix_length: expected an integer from 32 to 128, got 129",
+         {{"ipv6_prefix_length", 129}}},
+        {"limits.ipv6_prefix_length: expected an integer from 32 to 128, got \"/64\"",
+         {{"ipv6_prefix_length", "/64"}}},
         // Every handshake is a connection too.
         {"limits.max_handshakes_per_address: expected at most max_connections_per_address (10), "
          "got 11",

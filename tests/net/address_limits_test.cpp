@@ -11,6 +11,7 @@ using neuvo::net::AddressLimit;
 using neuvo::net::AddressLimits;
 using neuvo::net::AddressSlot;
 using neuvo::net::canonical_address;
+using neuvo::net::client_network;
 namespace ip = boost::asio::ip;
 
 namespace {
@@ -154,6 +155,78 @@ TEST_CASE("an IPv4 address reached over IPv6 counts as the IPv4 address", "[addr
     CHECK(limits.admit(first).refused == AddressLimit::connections);
     // A real IPv6 address is one of its own.
     CHECK(limits.admit(six).slot);
+}
+
+TEST_CASE("an IPv6 client is its network: the address's first bits, the rest zero",
+          "[address_limits]") {
+    const auto address = ip::make_address("2001:db8:1:2:aaaa:bbbb:cccc:dddd");
+    CHECK(client_network(address, 64) == ip::make_address("2001:db8:1:2::"));
+    CHECK(client_network(address, 56) == ip::make_address("2001:db8:1::"));
+    CHECK(client_network(address, 48) == ip::make_address("2001:db8:1::"));
+    // Not on a byte's edge: 2001:db8:1:2 is ...0000 0000 0000 0010 in its last group.
+    CHECK(client_network(address, 63) == ip::make_address("2001:db8:1:2::"));
+    CHECK(client_network(address, 62) == ip::make_address("2001:db8:1::"));
+    CHECK(client_network(address, 68) == ip::make_address("2001:db8:1:2:a000::"));
+    CHECK(client_network(address, 128) == address);
+    // IPv4, also reached over IPv6, is one address whatever the prefix.
+    CHECK(client_network(first, 64) == first);
+    CHECK(client_network(ip::make_address("::ffff:192.0.2.1"), 64) == first);
+    // A link-local address's scope (our interface) is not part of the client's network.
+    auto scoped = ip::make_address_v6("fe80::1:2:3:4");
+    scoped.scope_id(3);
+    CHECK(client_network(scoped, 64) == ip::make_address("fe80::"));
+    CHECK(client_network(scoped, 64).to_string() == "fe80::");
+}
+
+TEST_CASE("every address of one IPv6 /64 shares one count; the next /64 has its own",
+          "[address_limits]") {
+    AddressLimits limits(3, 2, 64);
+    const auto one = ip::make_address("2001:db8:0:7::1");
+    const auto other_in_network = ip::make_address("2001:db8:0:7:ffff:1234:5678:9abc");
+    const auto third_in_network = ip::make_address("2001:db8:0:7::99");
+    const auto next_network = ip::make_address("2001:db8:0:8::1");
+    auto a = limits.admit(one);
+    auto b = limits.admit(other_in_network);
+    REQUIRE(a.slot);
+    REQUIRE(b.slot);
+    CHECK(limits.connections(third_in_network) == 2);
+    CHECK(limits.handshakes(third_in_network) == 2);
+    CHECK(limits.addresses() == 1);
+    // A fresh address in the same network is no way past either limit.
+    CHECK(limits.admit(third_in_network).refused == AddressLimit::handshakes);
+    a.slot.handshake_done();
+    b.slot.handshake_done();
+    auto c = limits.admit(third_in_network);
+    REQUIRE(c.slot);
+    CHECK(limits.admit(ip::make_address("2001:db8:0:7::100")).refused == AddressLimit::connections);
+    CHECK(limits.connections(one) == 3);
+    // The neighbouring network is somebody else.
+    auto neighbour = limits.admit(next_network);
+    CHECK(neighbour.slot);
+    CHECK(limits.connections(next_network) == 1);
+    CHECK(limits.addresses() == 2);
+    // The count is released under the network it was taken for, whichever address closes.
+    a.slot = AddressSlot();
+    CHECK(limits.connections(third_in_network) == 2);
+    CHECK(limits.admit(third_in_network).slot);
+}
+
+TEST_CASE("the IPv6 prefix is the operator's: /128 counts single addresses, /48 a whole site",
+          "[address_limits]") {
+    const auto one = ip::make_address("2001:db8:5:1::1");
+    const auto same_64 = ip::make_address("2001:db8:5:1::2");
+    const auto same_48 = ip::make_address("2001:db8:5:ff::1");
+
+    AddressLimits single(1, 1, 128);
+    auto held = single.admit(one);
+    REQUIRE(held.slot);
+    CHECK(single.admit(same_64).slot);
+
+    AddressLimits site(1, 1, 48);
+    auto taken = site.admit(one);
+    REQUIRE(taken.slot);
+    CHECK(site.admit(same_48).refused == AddressLimit::connections);
+    CHECK(site.connections(same_48) == 1);
 }
 
 TEST_CASE("admissions and releases from many threads never pass the limit and all come back",

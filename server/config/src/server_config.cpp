@@ -267,6 +267,10 @@ void read_limits(const Field& field, ServerConfig& config) {
     if (field.has("max_handshakes_per_address"))
         limits.max_handshakes_per_address =
             field.at("max_handshakes_per_address").integer(1, 10'000'000);
+    // Shorter than a /32, one count would take in a whole provider's customers.
+    if (field.has("ipv6_prefix_length"))
+        limits.ipv6_prefix_length =
+            static_cast<int>(field.at("ipv6_prefix_length").integer(32, 128));
     // Every handshake is a connection too: a larger handshake limit would never be reached, and
     // says that one of the two is not what was meant.
     if (limits.max_handshakes_per_address > limits.max_connections_per_address)

@@ -12,11 +12,17 @@ struct AddressSlot::Shared {
         std::size_t handshakes = 0;
     };
 
-    Shared(std::size_t max_connections, std::size_t max_handshakes)
-        : max_connections(max_connections), max_handshakes(max_handshakes) {}
+    Shared(std::size_t max_connections, std::size_t max_handshakes, int ipv6_prefix)
+        : max_connections(max_connections), max_handshakes(max_handshakes),
+          ipv6_prefix(ipv6_prefix) {}
+
+    ip::address key(const ip::address& address) const {
+        return client_network(address, ipv6_prefix);
+    }
 
     const std::size_t max_connections;
     const std::size_t max_handshakes;
+    const int ipv6_prefix;
     mutable std::mutex mutex;
     std::unordered_map<ip::address, Counts> counts;
 };
@@ -31,12 +37,6 @@ const char* address_limit_name(AddressLimit limit) {
         return "max_handshakes_per_address";
     }
     return "none";
-}
-
-ip::address canonical_address(const ip::address& address) {
-    if (address.is_v6() && address.to_v6().is_v4_mapped())
-        return ip::make_address_v4(ip::v4_mapped, address.to_v6());
-    return address;
 }
 
 AddressSlot::AddressSlot(AddressSlot&& other) noexcept
@@ -78,11 +78,13 @@ void AddressSlot::release() {
     shared_.reset();
 }
 
-AddressLimits::AddressLimits(std::size_t max_connections, std::size_t max_handshakes)
-    : shared_(std::make_shared<AddressSlot::Shared>(max_connections, max_handshakes)) {}
+AddressLimits::AddressLimits(std::size_t max_connections, std::size_t max_handshakes,
+                             int ipv6_prefix)
+    : shared_(std::make_shared<AddressSlot::Shared>(max_connections, max_handshakes, ipv6_prefix)) {
+}
 
 AddressLimits::Admission AddressLimits::admit(const ip::address& address) {
-    auto key = canonical_address(address);
+    auto key = shared_->key(address);
     {
         std::lock_guard lock(shared_->mutex);
         // Looked up before it is added: a refused address must not leave an empty entry behind.
@@ -102,13 +104,13 @@ AddressLimits::Admission AddressLimits::admit(const ip::address& address) {
 
 std::size_t AddressLimits::connections(const ip::address& address) const {
     std::lock_guard lock(shared_->mutex);
-    auto entry = shared_->counts.find(canonical_address(address));
+    auto entry = shared_->counts.find(shared_->key(address));
     return entry == shared_->counts.end() ? 0 : entry->second.connections;
 }
 
 std::size_t AddressLimits::handshakes(const ip::address& address) const {
     std::lock_guard lock(shared_->mutex);
-    auto entry = shared_->counts.find(canonical_address(address));
+    auto entry = shared_->counts.find(shared_->key(address));
     return entry == shared_->counts.end() ? 0 : entry->second.handshakes;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "client_network.hpp"
+
 #include <boost/asio/ip/address.hpp>
 
 #include <cstddef>
@@ -13,10 +15,6 @@ namespace neuvo::net {
 // Which per-address limit refused a connection; named as in the configuration's "limits".
 enum class AddressLimit { none, connections, handshakes };
 const char* address_limit_name(AddressLimit limit);
-
-// An IPv4 client reaching a dual-stack socket appears as ::ffff:a.b.c.d: it is the same address
-// as a.b.c.d, and counts as that.
-boost::asio::ip::address canonical_address(const boost::asio::ip::address& address);
 
 // One connection of one address, and until handshake_done() one of its handshakes (the TLS
 // handshake and the first HTTP request: the costly part that nobody has signed for yet). Released
@@ -49,10 +47,11 @@ private:
 };
 
 // Concurrent connections and unfinished handshakes per client address, for every listener and
-// network thread of one server. An address is forgotten when it has neither.
+// network thread of one server. An IPv6 address counts by its network (client_network.hpp). An
+// address is forgotten when it has neither.
 class AddressLimits {
 public:
-    AddressLimits(std::size_t max_connections, std::size_t max_handshakes);
+    AddressLimits(std::size_t max_connections, std::size_t max_handshakes, int ipv6_prefix = 64);
 
     struct Admission {
         AddressSlot slot;                          // empty when refused
@@ -62,7 +61,7 @@ public:
     // at its limit already: then nothing is counted.
     Admission admit(const boost::asio::ip::address& address);
 
-    // For tests and the log: the counts of one address, and how many addresses have any.
+    // For tests and the log: the counts of one address's network, and how many networks have any.
     std::size_t connections(const boost::asio::ip::address& address) const;
     std::size_t handshakes(const boost::asio::ip::address& address) const;
     std::size_t addresses() const;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "answers_api.hpp"
+#include "client_network.hpp"
 #include "http_support.hpp"
 #include "live_view_json.hpp"
 #include "log.hpp"
@@ -53,13 +54,13 @@ private:
 
     void start() {
         // Known now, while the socket is surely connected: sign-ins and join codes are
-        // throttled by it.
+        // throttled by it, an IPv6 client by its network as the connection limits count it.
         beast::error_code ignored;
-        remote_address_ = beast::get_lowest_layer(stream_)
-                              .socket()
-                              .remote_endpoint(ignored)
-                              .address()
-                              .to_string();
+        client_network_ =
+            client_network(
+                beast::get_lowest_layer(stream_).socket().remote_endpoint(ignored).address(),
+                context_.config.limits.ipv6_prefix_length)
+                .to_string();
         beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(15));
         if constexpr (tls)
             stream_.async_handshake(boost::asio::ssl::stream_base::server,
@@ -138,7 +139,7 @@ private:
                                           false));
         if (path == "/ws/client") {
             core::Requester requester;
-            requester.address = remote_address_;
+            requester.address = client_network_;
             return accept_websocket(std::move(request), std::nullopt, std::move(requester));
         }
 
@@ -188,7 +189,7 @@ private:
                                           request.version(), false));
         const auto* point = context_.hub.network().find_point(account->point_id);
         core::Requester requester{"language-support", account->organisation,
-                                  point ? point->municipality : std::string(), remote_address_};
+                                  point ? point->municipality : std::string(), client_network_};
         accept_websocket(std::move(request), std::nullopt, std::move(requester));
     }
 
@@ -303,7 +304,7 @@ private:
         auto keep_alive = request.keep_alive();
         auto login = body["login"].get<std::string>();
         // Refused before the password is looked at: a guesser must not cost an argon2id check.
-        if (auto wait = context_.sign_in_guard.begin(login, remote_address_)) {
+        if (auto wait = context_.sign_in_guard.begin(login, client_network_)) {
             context_.hub.metrics().rate_limited(RateLimit::sign_in);
             log_event(LogLevel::warning, "sign_in_throttled",
                       {{"retry_after_seconds", std::to_string(wait->count())}});
@@ -334,7 +335,7 @@ private:
     void on_signed_in(const std::optional<store::SessionGrant>& grant, const std::string& login,
                       unsigned version, bool keep_alive) {
         if (grant)
-            context_.sign_in_guard.succeeded(login, remote_address_);
+            context_.sign_in_guard.succeeded(login, client_network_);
         if (!grant) {
             log_event(LogLevel::info, "sign_in_refused");
             return respond(error_response(http::status::unauthorized, "bad_credentials",
@@ -482,7 +483,7 @@ private:
     ServerContext& context_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
-    std::string remote_address_;
+    std::string client_network_;
     std::string session_token_; // of an advisor's or clerk's upgrade, for its socket to keep fresh
 };
 

@@ -36,7 +36,8 @@ struct ServerContext {
     SignInGuard sign_in_guard{config.limits};
     // Connections and unfinished handshakes per client address, beside the global count above.
     AddressLimits address_limits{config.limits.max_connections_per_address,
-                                 config.limits.max_handshakes_per_address};
+                                 config.limits.max_handshakes_per_address,
+                                 config.limits.ipv6_prefix_length};
 };
 
 // Holds one unit of the connection limit, and its address's slot (address_limits.hpp), for as

@@ -37,6 +37,10 @@ struct Limits {
     // Connections of one address still in the TLS handshake or before their first whole HTTP
     // request: the costly part nobody has signed for. A page opens a few at a time.
     std::size_t max_handshakes_per_address = 32;
+    // Every per-address limit (these two, sign_in_per_address, wrong join codes) counts an IPv6
+    // client by its address's first this many bits: a home, an office or a phone is given a
+    // whole /64 at least and may use any address in it. 128 counts single addresses.
+    int ipv6_prefix_length = 64;
     std::size_t max_http_body_bytes = 16 * 1024;
     std::chrono::seconds session_lifetime = std::chrono::hours(12);
     // The WebSocket heartbeat: the server pings every ping_interval after the last answer, and a

@@ -376,8 +376,9 @@ struct Requester {
     std::string channel = "chat"; // a register channel: "chat", "kiosk" or "language-support"
     std::string organisation;     // the clerk's, shown to the advisor; empty for anonymous clients
     std::string default_home;     // used when a request names no home municipality
-    // The network address the connection came from, only to throttle wrong join codes per
-    // address; never shown, logged or stored.
+    // Where the connection came from, only to throttle wrong join codes per address: an IPv4
+    // address, or an IPv6 client's network as the shell counts it (limits.ipv6_prefix_length).
+    // Never shown, logged or stored.
     std::string address = {};
 
     bool operator==(const Requester&) const = default;
